@@ -1,0 +1,28 @@
+namespace LocalAI;
+
+/// <summary>Progress of a model download.</summary>
+/// <param name="Model">The model being downloaded.</param>
+/// <param name="Status">What the backend is doing, in its words (for example <c>pulling manifest</c>).</param>
+public sealed record ModelDownloadProgress(string Model, string Status)
+{
+    /// <summary>Gets the part being transferred (a layer digest or a file name), when the backend reports parts.</summary>
+    public string? Part { get; init; }
+
+    /// <summary>Gets the bytes of the current part transferred so far, when known.</summary>
+    public long? PartBytesCompleted { get; init; }
+
+    /// <summary>Gets the total bytes of the current part, when known.</summary>
+    public long? PartBytesTotal { get; init; }
+
+    /// <summary>Gets the bytes transferred so far over all parts, when known.</summary>
+    public long? BytesCompleted { get; init; }
+
+    /// <summary>Gets the total bytes over all known parts, when known.</summary>
+    public long? BytesTotal { get; init; }
+
+    /// <summary>Gets the overall completion from 0 to 100; it only moves forward during one download.</summary>
+    public double Percent { get; init; }
+
+    /// <summary>Gets a value indicating whether the download has finished.</summary>
+    public bool IsCompleted { get; init; }
+}

@@ -1,0 +1,78 @@
+using LocalAI;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers LocalAI.Backends: <c>services.AddLocalAI(b => b.AddOllama().AddGguf(...))</c>.</summary>
+public static class LocalAIServiceCollectionExtensions
+{
+    /// <summary>Registers the backend manager, the fallback router as the default <see cref="IChatClient"/> and <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>, health checks and start-up probing.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Adds backends and settings.</param>
+    /// <returns>The builder, to keep adding backends.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    public static ILocalAIBuilder AddLocalAI(this IServiceCollection services, Action<ILocalAIBuilder>? configure = null) =>
+        AddLocalAICore(services, null, configure);
+
+    /// <summary>Registers LocalAI with options bound from a configuration section (usually <c>configuration.GetSection("LocalAI")</c>), validated at start.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The <c>LocalAI</c> section; backend packages bind their own sub-sections from it.</param>
+    /// <param name="configure">Adds backends and settings.</param>
+    /// <returns>The builder, to keep adding backends.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
+    public static ILocalAIBuilder AddLocalAI(this IServiceCollection services, IConfiguration configuration, Action<ILocalAIBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddLocalAICore(services, configuration, configure);
+    }
+
+    /// <summary>Changes the manager and router options in code, after configuration binding.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>The builder.</returns>
+    public static ILocalAIBuilder Configure(this ILocalAIBuilder builder, Action<LocalAIOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    private static LocalAIBuilder AddLocalAICore(IServiceCollection services, IConfiguration? configuration, Action<ILocalAIBuilder>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = new LocalAIBuilder(services, configuration);
+
+        var options = services.AddOptions<LocalAIOptions>();
+        if (configuration is not null)
+        {
+            options.Bind(configuration);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalAIOptions>, LocalAIOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new BackendManager(
+            sp.GetServices<LocalBackendRegistration>()
+                .OrderBy(r => r.Order)
+                .Select(r => sp.GetRequiredKeyedService<ILocalBackend>(r.Id))
+                .ToList(),
+            sp.GetRequiredService<IOptions<LocalAIOptions>>().Value,
+            sp.GetService<ILogger<BackendManager>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new FallbackChatClient(sp.GetRequiredService<BackendManager>()));
+        services.TryAddSingleton(sp => new FallbackEmbeddingGenerator(sp.GetRequiredService<BackendManager>()));
+        services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<FallbackChatClient>());
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<FallbackEmbeddingGenerator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LocalAIInitializer>());
+        services.AddHealthChecks();
+
+        configure?.Invoke(builder);
+        return builder;
+    }
+}
