@@ -57,14 +57,16 @@ public static class LocalAIServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalAIOptions>, LocalAIOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new BackendManager(
-            sp.GetServices<LocalBackendRegistration>()
+        services.TryAddSingleton(sp =>
+        {
+            // Options first: bad configuration fails before any backend is created.
+            var validated = sp.GetRequiredService<IOptions<LocalAIOptions>>().Value;
+            var backends = sp.GetServices<LocalBackendRegistration>()
                 .OrderBy(r => r.Order)
                 .Select(r => sp.GetRequiredKeyedService<ILocalBackend>(r.Id))
-                .ToList(),
-            sp.GetRequiredService<IOptions<LocalAIOptions>>().Value,
-            sp.GetService<ILogger<BackendManager>>(),
-            sp.GetRequiredService<TimeProvider>()));
+                .ToList();
+            return new BackendManager(backends, validated, sp.GetService<ILogger<BackendManager>>(), sp.GetRequiredService<TimeProvider>());
+        });
         services.TryAddSingleton(sp => new FallbackChatClient(sp.GetRequiredService<BackendManager>()));
         services.TryAddSingleton(sp => new FallbackEmbeddingGenerator(sp.GetRequiredService<BackendManager>()));
         services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<FallbackChatClient>());

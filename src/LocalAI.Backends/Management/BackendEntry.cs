@@ -93,11 +93,11 @@ internal sealed class BackendEntry
             || (state == Polly.CircuitBreaker.CircuitState.Open && now < OpenUntil);
     }
 
-    public bool TrySetStatus(BackendStatus status, TimeSpan ttl, out bool? previousAvailability)
+    public bool TrySetStatus(BackendStatus status, DateTimeOffset expiresAt, out bool? previousAvailability)
     {
         previousAvailability = Status?.IsAvailable;
         Status = status;
-        StatusExpiresAt = status.CheckedAt + ttl;
+        StatusExpiresAt = expiresAt;
         if (status.Models.Count > 0)
         {
             _models = status.Models.Select(m => m.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -187,9 +187,11 @@ internal sealed class BackendEntry
         translated = exception switch
         {
             BrokenCircuitException => new BackendUnavailableException(
-                $"Backend '{Id}' is cooling down after repeated failures; its circuit stays open until {OpenUntil:O}.", exception) { BackendId = Id },
+                $"Backend '{Id}' is cooling down after repeated failures; its circuit stays open until {OpenUntil:O}.", exception)
+            { BackendId = Id },
             TimeoutRejectedException timeout => new BackendUnavailableException(
-                $"Backend '{Id}' did not answer within {timeout.Timeout}. Raise LocalAI:Resilience:AttemptTimeout or FirstUpdateTimeout if the model needs longer.", exception) { BackendId = Id },
+                $"Backend '{Id}' did not answer within {timeout.Timeout}. Raise LocalAI:Resilience:AttemptTimeout or FirstUpdateTimeout if the model needs longer.", exception)
+            { BackendId = Id },
             _ => null,
         };
         return translated is not null;

@@ -279,7 +279,7 @@ public sealed class BackendManager
             status = status with { ProbeLatency = _timeProvider.GetElapsedTime(started) };
         }
 
-        if (entry.TrySetStatus(status, _options.StatusCacheTtl, out var previous))
+        if (entry.TrySetStatus(status, _timeProvider.GetUtcNow() + _options.StatusCacheTtl, out var previous))
         {
             Log.AvailabilityChanged(_logger, entry.Id, status.IsAvailable ? "available" : "unavailable", status.Reason);
             StatusChanged?.Invoke(this, new BackendStatusChangedEventArgs(entry.Id, status, entry.CircuitState, previous));
