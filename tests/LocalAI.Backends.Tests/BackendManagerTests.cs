@@ -1,0 +1,168 @@
+using LocalAI.Backends.Tests.Support;
+using Microsoft.Extensions.AI;
+
+namespace LocalAI.Backends.Tests;
+
+public sealed class BackendManagerTests
+{
+    [Fact]
+    public async Task GetAllStatusAsync_ReportsEachBackendInOrder_WithReasonsAndModels()
+    {
+        var a = new TestBackend("a") { Available = false, UnavailableReason = "connection refused at 127.0.0.1:11434" };
+        var b = new TestBackend("b") { Models = { "m1", "m2" } };
+        var (manager, _) = Router.Create(Router.NewClock(), a, b);
+
+        var all = await manager.GetAllStatusAsync();
+
+        Assert.Equal(["a", "b"], all.Select(s => s.BackendId));
+        Assert.False(all[0].IsAvailable);
+        Assert.Equal("connection refused at 127.0.0.1:11434", all[0].Reason);
+        Assert.True(all[1].IsAvailable);
+        Assert.Equal("1.0-test", all[1].Version);
+        Assert.Equal(["m1", "m2"], all[1].Models.Select(m => m.Id));
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_CachesWithinTtl_AndProbesAgainAfter()
+    {
+        var clock = Router.NewClock();
+        var a = new TestBackend("a");
+        var (manager, _) = Router.Create(clock, new LocalAIOptions { StatusCacheTtl = TimeSpan.FromSeconds(10) }, a);
+
+        await manager.GetStatusAsync("a");
+        await manager.GetStatusAsync("a");
+        Assert.Equal(1, a.ProbeCount);
+
+        clock.Advance(TimeSpan.FromSeconds(11));
+        await manager.GetStatusAsync("a");
+        Assert.Equal(2, a.ProbeCount);
+
+        await manager.GetStatusAsync("a", refresh: true);
+        Assert.Equal(3, a.ProbeCount);
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_ProbeThatDoesNotAnswer_IsUnavailableAfterProbeTimeout()
+    {
+        var clock = Router.NewClock();
+        var hung = new TaskCompletionSource<BackendStatus>();
+        var a = new TestBackend("a") { Probe = _ => hung.Task };
+        var (manager, _) = Router.Create(clock, new LocalAIOptions { ProbeTimeout = TimeSpan.FromSeconds(2) }, a);
+
+        var pending = manager.GetStatusAsync("a");
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var status = await pending;
+
+        Assert.False(status.IsAvailable);
+        Assert.Contains("did not answer the probe within 00:00:02", status.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_ProbeThatThrows_IsUnavailableWithTheMessage()
+    {
+        var a = new TestBackend("a") { Probe = _ => throw new InvalidOperationException("python3 not found on PATH") };
+        var (manager, _) = Router.Create(Router.NewClock(), a);
+
+        var status = await manager.GetStatusAsync("a");
+
+        Assert.False(status.IsAvailable);
+        Assert.Equal("python3 not found on PATH", status.Reason);
+    }
+
+    [Fact]
+    public async Task StatusChanged_RaisedWhenAvailabilityChanges()
+    {
+        var clock = Router.NewClock();
+        var a = new TestBackend("a");
+        var (manager, _) = Router.Create(clock, a);
+        var events = new List<BackendStatusChangedEventArgs>();
+        manager.StatusChanged += (_, e) => events.Add(e);
+
+        await manager.GetStatusAsync("a", refresh: true);
+        await manager.GetStatusAsync("a", refresh: true);
+        a.Available = false;
+        await manager.GetStatusAsync("a", refresh: true);
+
+        Assert.Equal(2, events.Count);
+        Assert.Null(events[0].PreviousAvailability);
+        Assert.True(events[0].Status?.IsAvailable);
+        Assert.True(events[1].PreviousAvailability);
+        Assert.False(events[1].Status?.IsAvailable);
+    }
+
+    [Fact]
+    public async Task StatusChanged_RaisedWhenCircuitOpens()
+    {
+        var a = new TestBackend("a") { Chat = { Failure = new TimeoutException() } };
+        var b = new TestBackend("b");
+        var (manager, router) = Router.Create(Router.NewClock(), new LocalAIOptions { Resilience = { MinimumThroughput = 2 } }, a, b);
+        var circuits = new List<BackendCircuitState>();
+        manager.StatusChanged += (_, e) => circuits.Add(e.CircuitState);
+
+        await router.GetResponseAsync("1");
+        await router.GetResponseAsync("2");
+
+        Assert.Contains(BackendCircuitState.Open, circuits);
+    }
+
+    [Fact]
+    public async Task SwitchBackendAsync_MovesBackendFirst_AndRouterFollows()
+    {
+        var a = new TestBackend("a") { Chat = { Reply = "from a" } };
+        var b = new TestBackend("b") { Chat = { Reply = "from b" } };
+        var (manager, router) = Router.Create(Router.NewClock(), a, b);
+
+        await manager.SwitchBackendAsync("b");
+        var response = await router.GetResponseAsync("hi");
+
+        Assert.Equal("b", manager.PreferredBackendId);
+        Assert.Equal(["b", "a"], manager.Backends.Select(x => x.Id));
+        Assert.Equal("from b", response.Text);
+    }
+
+    [Fact]
+    public async Task SwitchBackendAsync_ToUnavailableBackend_ThrowsAndKeepsOrder()
+    {
+        var a = new TestBackend("a");
+        var b = new TestBackend("b") { Available = false, UnavailableReason = "ollama binary not found" };
+        var (manager, _) = Router.Create(Router.NewClock(), a, b);
+
+        var thrown = await Assert.ThrowsAsync<BackendUnavailableException>(() => manager.SwitchBackendAsync("b"));
+
+        Assert.Contains("ollama binary not found", thrown.Message, StringComparison.Ordinal);
+        Assert.Equal("b", thrown.BackendId);
+        Assert.Null(manager.PreferredBackendId);
+    }
+
+    [Fact]
+    public async Task SwitchBackendAsync_UnknownId_ThrowsNamingTheRegisteredOnes()
+    {
+        var (manager, _) = Router.Create(Router.NewClock(), new TestBackend("a"), new TestBackend("b"));
+
+        var thrown = await Assert.ThrowsAsync<ArgumentException>(() => manager.SwitchBackendAsync("mlx"));
+
+        Assert.Contains("'mlx'", thrown.Message, StringComparison.Ordinal);
+        Assert.Contains("a, b", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetActiveBackendAsync_ReturnsFirstAvailableWithCapability()
+    {
+        var a = new TestBackend("a") { Available = false };
+        var b = new TestBackend("b");
+        var c = new TestBackend("c", BackendCapabilities.Embeddings);
+        var (manager, _) = Router.Create(Router.NewClock(), a, b, c);
+
+        Assert.Same(b, await manager.GetActiveBackendAsync());
+        Assert.Same(c, await manager.GetActiveBackendAsync(BackendCapabilities.Embeddings));
+        Assert.Null(await manager.GetActiveBackendAsync(BackendCapabilities.Vision));
+    }
+
+    [Fact]
+    public void Constructor_DuplicateIds_Throws()
+    {
+        var thrown = Assert.Throws<ArgumentException>(() => new BackendManager([new TestBackend("a"), new TestBackend("A")]));
+
+        Assert.Contains("share the id", thrown.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text;
+using LocalAI.Backends.Tests.Support;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace LocalAI.Backends.Tests;
+
+public sealed class LocalAIServiceCollectionExtensionsTests
+{
+    private const string AppSettings = """
+        {
+          "LocalAI": {
+            "Priority": [ "gguf", "ollama" ],
+            "ProbeTimeout": "00:00:03",
+            "StatusCacheTtl": "00:01:00",
+            "EmbeddingModel": "minilm",
+            "Resilience": { "AttemptTimeout": "00:00:45", "MinimumThroughput": 4, "BreakDuration": "00:00:10" }
+          }
+        }
+        """;
+
+    private static IConfiguration Json(string json) =>
+        new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
+
+    private static void AddTestBackends(ILocalAIBuilder b) => b
+        .AddBackend("ollama", _ => new TestBackend("ollama") { Chat = { Reply = "from ollama" } })
+        .AddBackend("gguf", _ => new TestBackend("gguf", BackendCapabilities.Chat | BackendCapabilities.Embeddings)
+        {
+            Chat = { Reply = "from gguf" },
+            Embeddings = new TestEmbeddingGenerator("minilm", 8),
+        });
+
+    [Fact]
+    public async Task AddLocalAI_FromAppSettingsJson_ResolvesEverything()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddLocalAI(Json(AppSettings).GetSection("LocalAI"), AddTestBackends);
+        await using var sp = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        var options = sp.GetRequiredService<IOptions<LocalAIOptions>>().Value;
+        var manager = sp.GetRequiredService<BackendManager>();
+        var chat = sp.GetRequiredService<IChatClient>();
+        var embeddings = sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+
+        Assert.Equal(TimeSpan.FromSeconds(3), options.ProbeTimeout);
+        Assert.Equal(4, options.Resilience.MinimumThroughput);
+        Assert.Equal(TimeSpan.FromSeconds(45), options.Resilience.AttemptTimeout);
+        Assert.Equal(["gguf", "ollama"], manager.Backends.Select(b => b.Id));
+        Assert.IsType<FallbackChatClient>(chat);
+        Assert.IsType<FallbackEmbeddingGenerator>(embeddings);
+        Assert.Equal("ollama", sp.GetRequiredKeyedService<ILocalBackend>("ollama").Id);
+        Assert.Same(sp.GetRequiredKeyedService<ILocalBackend>("gguf"), manager.GetBackend("gguf"));
+
+        var response = await chat.GetResponseAsync("hi");
+        Assert.Equal("from gguf", response.Text);
+        var vectors = await embeddings.GenerateAsync(["a"]);
+        Assert.Equal(8, vectors[0].Vector.Length);
+    }
+
+    [Fact]
+    public async Task AddLocalAI_RegistersOneHealthCheckPerBackend()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddLocalAI(b => b
+            .AddBackend("up", _ => new TestBackend("up"))
+            .AddBackend("down", _ => new TestBackend("down") { Available = false, UnavailableReason = "port 11434 refused" }));
+        await using var sp = services.BuildServiceProvider();
+
+        var report = await sp.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        Assert.Equal(HealthStatus.Healthy, report.Entries["localai-up"].Status);
+        Assert.Equal(HealthStatus.Unhealthy, report.Entries["localai-down"].Status);
+        Assert.Equal("port 11434 refused", report.Entries["localai-down"].Description);
+    }
+
+    [Fact]
+    public async Task HostStart_ProbesBackends_AndFailsOnBadConfigurationNamingTheKey()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddLocalAI(
+            Json("""{ "LocalAI": { "Priority": [ "ollama", "mlx" ], "Resilience": { "MinimumThroughput": 1 } } }""").GetSection("LocalAI"),
+            AddTestBackends);
+        using var host = builder.Build();
+
+        var thrown = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("LocalAI:Priority:1 names backend 'mlx', which is not registered (registered: gguf, ollama)", thrown.Message, StringComparison.Ordinal);
+        Assert.Contains("LocalAI:Resilience:MinimumThroughput must be at least 2 (was 1)", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HostStart_WithGoodConfiguration_ProbesEveryBackend()
+    {
+        var backend = new TestBackend("only");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddLocalAI(b => b.AddBackend("only", _ => backend));
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        Assert.Equal(1, backend.ProbeCount);
+    }
+
+    [Fact]
+    public async Task ResolvingTheManager_WithValueThatCannotConvert_NamesTheKey()
+    {
+        var services = new ServiceCollection();
+        services.AddLocalAI(Json("""{ "LocalAI": { "ProbeTimeout": "soon" } }""").GetSection("LocalAI"), AddTestBackends);
+        await using var sp = services.BuildServiceProvider();
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => sp.GetRequiredService<BackendManager>());
+
+        Assert.Contains("LocalAI:ProbeTimeout", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddBackend_SameIdTwice_Throws()
+    {
+        var services = new ServiceCollection();
+
+        var thrown = Assert.Throws<ArgumentException>(() => services.AddLocalAI(b => b
+            .AddBackend("a", _ => new TestBackend("a"))
+            .AddBackend("A", _ => new TestBackend("A"))));
+
+        Assert.Contains("already registered", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DisposingTheContainer_DisposesTheBackends()
+    {
+        var backend = new TestBackend("a");
+        var services = new ServiceCollection();
+        services.AddLocalAI(b => b.AddBackend("a", _ => backend));
+        var sp = services.BuildServiceProvider();
+        _ = sp.GetRequiredService<BackendManager>();
+
+        await sp.DisposeAsync();
+
+        Assert.True(backend.Disposed);
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace LocalAI.Backends.Tests.Support;
+
+internal static class Router
+{
+    public static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    public static (BackendManager Manager, FallbackChatClient Chat) Create(FakeTimeProvider clock, LocalAIOptions? options, params TestBackend[] backends)
+    {
+        var manager = new BackendManager(backends, options ?? new LocalAIOptions(), timeProvider: clock);
+        return (manager, new FallbackChatClient(manager));
+    }
+
+    public static (BackendManager Manager, FallbackChatClient Chat) Create(FakeTimeProvider clock, params TestBackend[] backends) =>
+        Create(clock, null, backends);
+}

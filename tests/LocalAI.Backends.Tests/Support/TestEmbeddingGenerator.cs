@@ -1,0 +1,38 @@
+using Microsoft.Extensions.AI;
+
+namespace LocalAI.Backends.Tests.Support;
+
+/// <summary>An embedding generator that declares a model identity and returns vectors of a chosen length, or fails.</summary>
+internal sealed class TestEmbeddingGenerator(string model, int dimensions, int? returnedDimensions = null) : IEmbeddingGenerator<string, Embedding<float>>
+{
+    private readonly EmbeddingGeneratorMetadata _metadata = new("test", null, model, dimensions);
+
+    public Exception? Failure { get; set; }
+
+    public int Calls { get; private set; }
+
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Calls++;
+        if (Failure is not null)
+        {
+            throw Failure;
+        }
+
+        var length = returnedDimensions ?? dimensions;
+        var result = new GeneratedEmbeddings<Embedding<float>>(values.Select(v =>
+        {
+            var vector = new float[length];
+            vector[v.Length % length] = 1f;
+            return new Embedding<float>(vector) { ModelId = model };
+        }));
+        return Task.FromResult(result);
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata : serviceType.IsInstanceOfType(this) ? this : null;
+
+    public void Dispose()
+    {
+    }
+}
