@@ -125,6 +125,21 @@ public sealed class FallbackChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_WithRetry_RetriesSameBackendBeforeFallingBack()
+    {
+        var a = new TestBackend("a") { Chat = { Reply = "from a", Failure = new HttpRequestException("reset"), FailingCalls = 1 } };
+        var b = new TestBackend("b");
+        var options = new LocalAIOptions { Resilience = { RetryCount = 1, RetryDelay = TimeSpan.Zero } };
+        var (_, router) = Router.Create(Router.NewClock(), options, a, b);
+
+        var response = await router.GetResponseAsync("hi");
+
+        Assert.Equal("from a", response.Text);
+        Assert.Equal(2, a.Chat.Calls);
+        Assert.Equal(0, b.Chat.Calls);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_NonTransientFailure_IsSurfacedWithoutFallback()
     {
         var failure = new ArgumentException("messages must not be empty");

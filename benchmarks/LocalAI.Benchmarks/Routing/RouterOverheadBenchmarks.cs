@@ -14,6 +14,7 @@ public class RouterOverheadBenchmarks
     private InMemoryChatClient _directStream = null!;
     private FallbackChatClient _streamRouter = null!;
     private FallbackChatClient _openCircuitRouter = null!;
+    private BareFailoverChatClient _bareFailover = null!;
 
     /// <summary>Gets or sets the number of updates per stream; comparing 1 with 100 separates per-stream from per-update cost.</summary>
     [Params(1, 100)]
@@ -24,6 +25,7 @@ public class RouterOverheadBenchmarks
     {
         _direct = new InMemoryChatClient(0);
         _router = await CreateRouterAsync(new InMemoryBackend("a", _direct));
+        _bareFailover = new BareFailoverChatClient(_direct);
         _directStream = new InMemoryChatClient(Updates);
         _streamRouter = await CreateRouterAsync(new InMemoryBackend("a", _directStream));
 
@@ -44,6 +46,10 @@ public class RouterOverheadBenchmarks
 
     [Benchmark(Baseline = true)]
     public Task<ChatResponse> Direct() => _direct.GetResponseAsync(Messages);
+
+    /// <summary>Microsoft.Extensions.AI's failover base alone, selecting the same client every time: the floor the router stands on.</summary>
+    [Benchmark]
+    public Task<ChatResponse> BareFailover() => _bareFailover.GetResponseAsync(Messages);
 
     [Benchmark]
     public Task<ChatResponse> Router() => _router.GetResponseAsync(Messages);
@@ -85,6 +91,12 @@ public class RouterOverheadBenchmarks
         var manager = new BackendManager(backends, options);
         await manager.InitializeAsync();
         return new FallbackChatClient(manager);
+    }
+
+    private sealed class BareFailoverChatClient(IChatClient client) : FailoverChatClient
+    {
+        protected override ValueTask<IChatClient> SelectClientAsync(RoutingContext context, CancellationToken cancellationToken) =>
+            new(client);
     }
 
     private sealed class FailingChatClient : IChatClient

@@ -15,6 +15,9 @@ internal sealed class ScriptedChatClient : IChatClient
 
     public int UpdatesBeforeFailure { get; set; }
 
+    /// <summary>Gets or sets how many calls fail with <see cref="Failure"/> before the client answers; negative for every call.</summary>
+    public int FailingCalls { get; set; } = -1;
+
     public int StreamedUpdates { get; set; } = 3;
 
     /// <summary>Gets or sets a gate awaited before answering; the request's token cancels the wait.</summary>
@@ -38,8 +41,9 @@ internal sealed class ScriptedChatClient : IChatClient
             await Gate.Task.WaitAsync(cancellationToken);
         }
 
-        if (Failure is not null)
+        if (Failure is not null && FailingCalls != 0)
         {
+            FailingCalls--;
             throw Failure;
         }
 
