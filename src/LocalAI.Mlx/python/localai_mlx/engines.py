@@ -70,7 +70,9 @@ class AutoEngine:
             if usable:
                 capabilities.append(capability)
             else:
-                missing.append({"capability": capability, "module": modules[0], "pip": pip_command(modules[0])})
+                # Off Apple Silicon only sentence_transformers can embed; MLX modules cannot help there.
+                suggested = "sentence_transformers" if capability == "embeddings" and not _is_apple_silicon() else modules[0]
+                missing.append({"capability": capability, "module": suggested, "pip": pip_command(suggested)})
         return {"capabilities": capabilities, "missing": missing}
 
     # ---- chat and vision ------------------------------------------------------------------
