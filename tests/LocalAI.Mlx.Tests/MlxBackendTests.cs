@@ -265,6 +265,20 @@ public sealed class MlxBackendTests : IAsyncLifetime
         await Assert.ThrowsAsync<ObjectDisposedException>(() => _backend.GetChatClient().GetResponseAsync("x"));
     }
 
+    [Fact]
+    public async Task Dispose_fails_in_flight_requests_as_unavailable()
+    {
+        var stream = _backend.GetChatClient("hang").GetStreamingResponseAsync("wait").GetAsyncEnumerator();
+        Assert.True(await stream.MoveNextAsync());
+        var next = stream.MoveNextAsync().AsTask();
+
+        await _backend.DisposeAsync();
+
+        await Assert.ThrowsAsync<BackendUnavailableException>(() => next);
+        await stream.DisposeAsync();
+        Assert.Equal(0, _backend.Sidecar.Current?.ExitCode ?? 0);
+    }
+
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);

@@ -348,6 +348,7 @@ internal sealed class MlxSidecar : IAsyncDisposable
         {
             SidecarErrorCodes.ModelNotFound => new ModelNotFoundException(model ?? "(default)", MlxBackend.DefaultId, text),
             SidecarErrorCodes.ModuleMissing => new BackendUnavailableException($"MLX cannot serve '{command}': {text}") { BackendId = MlxBackend.DefaultId },
+            SidecarErrorCodes.Cancelled => new BackendUnavailableException($"The MLX sidecar cancelled the '{command}' request: it is shutting down.") { BackendId = MlxBackend.DefaultId },
             _ => new BackendProtocolException($"The MLX sidecar failed the '{command}' request: {text} ({code}).") { BackendId = MlxBackend.DefaultId, ErrorCode = code },
         };
     }
