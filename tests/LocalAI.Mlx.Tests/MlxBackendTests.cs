@@ -271,12 +271,13 @@ public sealed class MlxBackendTests : IAsyncLifetime
         var stream = _backend.GetChatClient("hang").GetStreamingResponseAsync("wait").GetAsyncEnumerator();
         Assert.True(await stream.MoveNextAsync());
         var next = stream.MoveNextAsync().AsTask();
+        var process = _backend.Sidecar.Current!;
 
         await _backend.DisposeAsync();
 
         await Assert.ThrowsAsync<BackendUnavailableException>(() => next);
         await stream.DisposeAsync();
-        Assert.Equal(0, _backend.Sidecar.Current?.ExitCode ?? 0);
+        Assert.Equal(0, process.ExitCode);
     }
 
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
