@@ -1,0 +1,99 @@
+namespace LocalAI.Gguf.Native;
+
+/// <summary>A llama.cpp context: one KV memory, used by one request at a time.</summary>
+internal sealed unsafe class LlamaContext : IDisposable
+{
+    private readonly SafeLlamaContextHandle handle;
+
+    public LlamaContext(SafeLlamaContextHandle handle, LlamaModel model)
+    {
+        this.handle = handle;
+        Model = model;
+        Size = (int)LlamaApi.llama_n_ctx(handle.Pointer);
+        BatchSize = (int)LlamaApi.llama_n_batch(handle.Pointer);
+        Memory = LlamaApi.llama_get_memory(handle.Pointer);
+    }
+
+    public LlamaModel Model { get; }
+
+    public nint Pointer => handle.Pointer;
+
+    public nint Memory { get; }
+
+    public int Size { get; }
+
+    public int BatchSize { get; }
+
+    public int PoolingType => LlamaApi.llama_pooling_type(handle.Pointer);
+
+    /// <summary>Decodes tokens of sequence 0 at the positions following what the memory holds, in chunks of the batch size.</summary>
+    /// <param name="tokens">The tokens.</param>
+    /// <param name="cancellationToken">Checked between chunks.</param>
+    /// <exception cref="LocalAIException">llama.cpp failed to decode.</exception>
+    public void Decode(ReadOnlySpan<int> tokens, CancellationToken cancellationToken = default)
+    {
+        for (var start = 0; start < tokens.Length; start += BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var chunk = tokens.Slice(start, Math.Min(BatchSize, tokens.Length - start));
+            fixed (int* p = chunk)
+            {
+                Check(LlamaApi.llama_decode(handle.Pointer, LlamaApi.llama_batch_get_one(p, chunk.Length)));
+            }
+        }
+    }
+
+    /// <summary>Decodes one token (the hot path of generation).</summary>
+    /// <param name="token">The token.</param>
+    public void DecodeOne(int token) => Check(LlamaApi.llama_decode(handle.Pointer, LlamaApi.llama_batch_get_one(&token, 1)));
+
+    /// <summary>Removes positions from <paramref name="from"/> on of sequence 0.</summary>
+    /// <param name="from">The first position to remove.</param>
+    /// <returns>Whether it could; when not, the memory was cleared.</returns>
+    public bool TruncateMemory(int from)
+    {
+        if (Memory == 0)
+        {
+            return from == 0;
+        }
+
+        if (from == 0)
+        {
+            LlamaApi.llama_memory_clear(Memory, true);
+            return true;
+        }
+
+        if (LlamaApi.llama_memory_seq_rm(Memory, 0, from, -1))
+        {
+            return true;
+        }
+
+        LlamaApi.llama_memory_clear(Memory, true);
+        return false;
+    }
+
+    public void ClearMemory()
+    {
+        if (Memory != 0)
+        {
+            LlamaApi.llama_memory_clear(Memory, true);
+        }
+    }
+
+    public static void Check(int result)
+    {
+        switch (result)
+        {
+            case 0:
+                return;
+            case 1:
+                throw new LocalAIException("The context is full: no KV slot is left for the batch. Raise ContextSize or shorten the conversation.");
+            case 2:
+                throw new OperationCanceledException("Decoding was aborted.");
+            default:
+                throw new LocalAIException($"llama_decode failed with code {result}.");
+        }
+    }
+
+    public void Dispose() => handle.Dispose();
+}
