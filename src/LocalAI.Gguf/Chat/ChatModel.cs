@@ -88,6 +88,7 @@ internal sealed class ChatModel : IDisposable
         {
             await foreach (var update in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 yield return update;
             }
 

@@ -21,7 +21,8 @@ internal static unsafe class LlamaLibrary
 
     private static readonly Lock Gate = new();
     private static string? loadedFrom;
-    private static string? failure;
+    private static readonly Dictionary<string, string> Resolved = new(StringComparer.Ordinal);
+    private static bool resolverSet;
     private static string? version;
     private static Action<int, string>? logSink;
 
@@ -38,7 +39,7 @@ internal static unsafe class LlamaLibrary
     /// <param name="sink">The sink; <see langword="null"/> drops them.</param>
     public static void SetLogSink(Action<int, string>? sink) => logSink = sink;
 
-    /// <summary>Loads and checks the libraries, once; later calls return at once or repeat the first failure.</summary>
+    /// <summary>Loads and checks the libraries, once; later calls return at once (a failed attempt is retried).</summary>
     /// <param name="configuredPath">The folder from the options, or <see langword="null"/>.</param>
     /// <exception cref="BackendUnavailableException">The libraries are missing, of another version, or unusable.</exception>
     public static void EnsureLoaded(string? configuredPath)
@@ -50,20 +51,7 @@ internal static unsafe class LlamaLibrary
                 return;
             }
 
-            if (failure is not null)
-            {
-                throw new BackendUnavailableException(failure);
-            }
-
-            try
-            {
-                Load(configuredPath);
-            }
-            catch (BackendUnavailableException ex)
-            {
-                failure = ex.Message;
-                throw;
-            }
+            Load(configuredPath);
         }
     }
 
@@ -102,13 +90,14 @@ internal static unsafe class LlamaLibrary
             throw new BackendUnavailableException($"The llama.cpp library '{llamaFile}' could not be loaded: {ex.Message}", ex);
         }
 
-        var resolved = new Dictionary<string, string>(StringComparer.Ordinal)
+        Resolved[LlamaApi.Llama] = llamaFile;
+        Resolved[LlamaApi.Ggml] = ggmlFile;
+        if (!resolverSet)
         {
-            [LlamaApi.Llama] = llamaFile,
-            [LlamaApi.Ggml] = ggmlFile,
-        };
-        NativeLibrary.SetDllImportResolver(typeof(LlamaLibrary).Assembly, (name, _, _) =>
-            resolved.TryGetValue(name, out var file) ? NativeLibrary.Load(file) : 0);
+            NativeLibrary.SetDllImportResolver(typeof(LlamaLibrary).Assembly, (name, _, _) =>
+                Resolved.TryGetValue(name, out var file) ? NativeLibrary.Load(file) : 0);
+            resolverSet = true;
+        }
 
         if (!NativeLibrary.TryGetExport(llama, "llama_version", out _))
         {
