@@ -6,6 +6,7 @@ internal static class GgufModelValidator
     private const long MaxEmbedding = 1 << 20;
     private const long MaxBlocks = 4096;
     private const long MaxContext = 1 << 24;
+    private const int ByteToken = 6;
 
     public static void Validate(GgufFile file)
     {
@@ -34,11 +35,32 @@ internal static class GgufModelValidator
                 throw Invalid(file, "tokenizer.ggml.tokens holds an empty token");
             }
 
+            var unique = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var token in list)
+            {
+                if (!unique.Add(token))
+                {
+                    throw Invalid(file, $"tokenizer.ggml.tokens holds the token '{token}' twice");
+                }
+            }
+
             ExpectArray(file, "tokenizer.ggml.scores", GgufValueType.Float32, vocabulary.Value);
             ExpectArray(file, "tokenizer.ggml.token_type", GgufValueType.Int32, vocabulary.Value);
-            if (file.Metadata.TryGetValue("tokenizer.ggml.token_type", out var types) && ((int[])types.Value).Any(t => t is < 0 or > 6))
+            file.Metadata.TryGetValue("tokenizer.ggml.token_type", out var types);
+            if (types is not null && ((int[])types.Value).Any(t => t is < 0 or > 6))
             {
                 throw Invalid(file, "tokenizer.ggml.token_type holds a type outside 0..6");
+            }
+
+            if (types is not null && types.Value is int[] typeList)
+            {
+                for (var i = 0; i < typeList.Length; i++)
+                {
+                    if (typeList[i] == ByteToken && !IsByteToken(list[i]))
+                    {
+                        throw Invalid(file, $"token {i} '{list[i]}' is marked as a byte token but is not written <0xXX>");
+                    }
+                }
             }
 
             if (file.Metadata.TryGetValue("tokenizer.ggml.merges", out var merges) && merges.ElementType != GgufValueType.String)
@@ -93,6 +115,9 @@ internal static class GgufModelValidator
             }
         }
     }
+
+    private static bool IsByteToken(string token) =>
+        token.Length == 6 && token.StartsWith("<0x", StringComparison.Ordinal) && token[5] == '>' && char.IsAsciiHexDigit(token[3]) && char.IsAsciiHexDigit(token[4]);
 
     private static long? Positive(GgufFile file, string key, long max)
     {
