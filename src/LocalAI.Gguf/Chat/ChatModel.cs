@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using LocalAI.Gguf.Native;
 using Microsoft.Extensions.AI;
 
@@ -58,6 +57,11 @@ internal sealed class ChatModel : IDisposable
         return model.Tokenize(prompt, addSpecial: true, parseSpecial: true);
     }
 
+    /// <summary>Generates a reply; after the prompt is evaluated on the thread pool, each token is decoded and handed to the consumer on the same thread, with no hand-off per token.</summary>
+    /// <param name="messages">The conversation.</param>
+    /// <param name="chatOptions">The request options.</param>
+    /// <param name="cancellationToken">Checked before every token and between prompt batches.</param>
+    /// <returns>The updates: text pieces, then one with the finish reason and usage.</returns>
     public async IAsyncEnumerable<ChatResponseUpdate> GenerateAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
@@ -80,53 +84,106 @@ internal sealed class ChatModel : IDisposable
             throw;
         }
 
-        var channel = Channel.CreateUnbounded<ChatResponseUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var request = new GenerationRequest(prompt, chatOptions, maxOutput, Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow);
-        var producer = Task.Run(() => Produce(slot, request, channel.Writer, stop.Token), CancellationToken.None);
+        var consistent = false;
         try
         {
-            await foreach (var update in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            var reused = await Task.Run(() => Prefill(slot, prompt, cancellationToken), cancellationToken).ConfigureAwait(false);
+            consistent = true;
+            var context = slot.Context;
+            var json = chatOptions?.ResponseFormat is ChatResponseFormatJson;
+            using var sampler = SamplerFactory.Create(model, chatOptions, json);
+            var text = new OutputText(chatOptions?.StopSequences);
+            var closer = json ? new JsonCloser() : null;
+            var piece = new byte[64];
+            var generated = 0;
+            ChatFinishReason finish;
+            while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                yield return update;
+                if (generated >= maxOutput || slot.Cached.Count >= context.Size)
+                {
+                    finish = ChatFinishReason.Length;
+                    break;
+                }
+
+                consistent = false;
+                var token = LlamaApi.llama_sampler_sample(sampler.Pointer, context.Pointer, -1);
+                consistent = true;
+                generated++;
+                if (model.IsEndOfGeneration(token))
+                {
+                    finish = ChatFinishReason.Stop;
+                    break;
+                }
+
+                var length = model.TokenToPiece(token, ref piece);
+                var emit = text.Append(piece.AsSpan(0, length), out var stopped);
+                if (stopped)
+                {
+                    if (emit.Length > 0)
+                    {
+                        closer?.Append(emit);
+                        yield return Update(request, emit);
+                    }
+
+                    finish = ChatFinishReason.Stop;
+                    break;
+                }
+
+                consistent = false;
+                context.DecodeOne(token);
+                slot.Cached.Add(token);
+                consistent = true;
+                if (emit.Length > 0)
+                {
+                    closer?.Append(emit);
+                    yield return Update(request, emit);
+                }
             }
 
-            await producer.ConfigureAwait(false);
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await producer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
+            var rest = text.Flush();
+            if (closer is not null)
+            {
+                closer.Append(rest);
+                rest += closer.Close();
+            }
 
-    private void Produce(ContextSlot slot, GenerationRequest request, ChannelWriter<ChatResponseUpdate> writer, CancellationToken cancellationToken)
-    {
-        Exception? failure = null;
-        try
-        {
-            Generate(slot, request, writer, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            // The memory may hold a partly decoded batch; forget what it holds.
-            slot.Cached.Clear();
-            slot.Context.ClearMemory();
-            failure = ex;
+            if (rest.Length > 0)
+            {
+                yield return Update(request, rest);
+            }
+
+            var last = Update(request, null);
+            last.FinishReason = finish;
+            last.Contents.Add(new UsageContent(new UsageDetails
+            {
+                InputTokenCount = prompt.Length,
+                CachedInputTokenCount = reused,
+                OutputTokenCount = generated,
+                TotalTokenCount = prompt.Length + generated,
+            }));
+            yield return last;
         }
         finally
         {
+            if (!consistent)
+            {
+                // A native call failed or was interrupted: the memory may hold a partly decoded batch.
+                slot.Cached.Clear();
+                slot.Context.ClearMemory();
+            }
+
             Release(slot);
             gate.Release();
-            writer.TryComplete(failure);
         }
     }
 
-    private void Generate(ContextSlot slot, GenerationRequest request, ChannelWriter<ChatResponseUpdate> writer, CancellationToken cancellationToken)
+    /// <summary>Evaluates the prompt, reusing the longest prefix the context's memory already holds.</summary>
+    /// <returns>How many prompt tokens were reused.</returns>
+    private int Prefill(ContextSlot slot, int[] prompt, CancellationToken cancellationToken)
     {
         var context = slot.Context;
-        var prompt = request.Prompt;
         if (prompt.Length >= context.Size)
         {
             throw new LocalAIException($"The prompt is {prompt.Length} tokens, more than the context of {context.Size} tokens holds. Raise ContextSize or shorten the conversation.");
@@ -141,72 +198,7 @@ internal sealed class ChatModel : IDisposable
         slot.Cached.RemoveRange(reused, slot.Cached.Count - reused);
         context.Decode(prompt.AsSpan(reused), cancellationToken);
         slot.Cached.AddRange(prompt.AsSpan(reused));
-
-        var json = request.Options?.ResponseFormat is ChatResponseFormatJson;
-        using var sampler = SamplerFactory.Create(model, request.Options, json);
-        var text = new OutputText(request.Options?.StopSequences);
-        var closer = json ? new JsonCloser() : null;
-        var piece = new byte[64];
-        var generated = 0;
-        ChatFinishReason finish;
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (generated >= request.MaxOutput || slot.Cached.Count >= context.Size)
-            {
-                finish = ChatFinishReason.Length;
-                break;
-            }
-
-            var token = LlamaApi.llama_sampler_sample(sampler.Pointer, context.Pointer, -1);
-            generated++;
-            if (model.IsEndOfGeneration(token))
-            {
-                finish = ChatFinishReason.Stop;
-                break;
-            }
-
-            var length = model.TokenToPiece(token, ref piece);
-            var emit = text.Append(piece.AsSpan(0, length), out var stopped);
-            if (emit.Length > 0)
-            {
-                closer?.Append(emit);
-                writer.TryWrite(Update(request, emit));
-            }
-
-            if (stopped)
-            {
-                finish = ChatFinishReason.Stop;
-                break;
-            }
-
-            context.DecodeOne(token);
-            slot.Cached.Add(token);
-        }
-
-        var rest = text.Flush();
-        if (closer is not null)
-        {
-            closer.Append(rest);
-            rest += closer.Close();
-        }
-
-        if (rest.Length > 0)
-        {
-            writer.TryWrite(Update(request, rest));
-        }
-
-        var usage = new UsageDetails
-        {
-            InputTokenCount = prompt.Length,
-            CachedInputTokenCount = reused,
-            OutputTokenCount = generated,
-            TotalTokenCount = prompt.Length + generated,
-        };
-        var last = Update(request, null);
-        last.FinishReason = finish;
-        last.Contents.Add(new UsageContent(usage));
-        writer.TryWrite(last);
+        return reused;
     }
 
     private ChatResponseUpdate Update(GenerationRequest request, string? text)

@@ -55,6 +55,13 @@ internal static unsafe class LlamaLibrary
         }
     }
 
+    /// <summary>Tells whether a version reported by <c>llama_version()</c> is the one this package mirrors (<c>0.5.0</c>, with or without a <c>-suffix</c>).</summary>
+    /// <param name="reported">The reported version.</param>
+    /// <returns>Whether it is supported.</returns>
+    public static bool IsSupportedVersion(string reported) =>
+        reported.StartsWith(ExpectedVersion, StringComparison.Ordinal) &&
+        (reported.Length == ExpectedVersion.Length || reported[ExpectedVersion.Length] == '-');
+
     /// <summary>Starts collecting native error lines on this thread (native loading reports its reasons through the log).</summary>
     public static void BeginCapture() => (errorLines ??= new StringBuilder()).Clear();
 
@@ -106,8 +113,7 @@ internal static unsafe class LlamaLibrary
         }
 
         var reported = LlamaApi.ReadString(LlamaApi.llama_version()) ?? string.Empty;
-        if (!reported.StartsWith(ExpectedVersion, StringComparison.Ordinal) ||
-            (reported.Length > ExpectedVersion.Length && reported[ExpectedVersion.Length] != '-'))
+        if (!IsSupportedVersion(reported))
         {
             throw new BackendUnavailableException(
                 $"The llama.cpp library '{llamaFile}' reports version '{reported}', but LocalAI.Gguf mirrors the structs of llama.cpp {ExpectedVersion} and would corrupt memory with another. " +
