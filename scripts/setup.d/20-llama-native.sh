@@ -11,7 +11,8 @@ cd "$(dirname "$0")/../.."
 
 version=3.22.1
 root=.native/llama
-stamp="$root/.stamp-$version"
+layout=2  # bump when the layout below changes
+stamp="$root/.stamp-$version-$layout"
 if [ -f "$stamp" ]; then
   exit 0
 fi
@@ -26,6 +27,8 @@ mkdir -p "$root/runtimes/linux-x64/native" "$root/vocab" "$root/include"
 mkdir "$work/bins"
 tar xzf "$work/node-llama-cpp-linux-x64-$version.tgz" -C "$work/bins"
 cp -a "$work/bins/package/bins/linux-x64/"*.so "$root/runtimes/linux-x64/native/"
+# node-llama-cpp's own helper library; libllama does not need it.
+rm -f "$root/runtimes/linux-x64/native/libllama-common.so"
 
 mkdir "$work/src"
 tar xzf "$work/node-llama-cpp-$version.tgz" -C "$work/src"
