@@ -148,7 +148,7 @@ public sealed class GgufBackend : ILocalBackend
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         var path = ResolvePath(model ?? options.EmbeddingModelPath, "embedding");
-        return embeddingModels.GetOrAdd(path, p => new Lazy<GgufEmbeddingGenerator>(() => new GgufEmbeddingGenerator(Load(p), options))).Value;
+        return GetOrLoad(embeddingModels, path, p => new GgufEmbeddingGenerator(Load(p), options));
     }
 
     /// <inheritdoc/>
@@ -185,9 +185,24 @@ public sealed class GgufBackend : ILocalBackend
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         var path = ResolvePath(model ?? options.ModelPath, "chat");
-        var chat = chatModels.GetOrAdd(path, p => new Lazy<ChatModel>(() => new ChatModel(Load(p), options, Id))).Value;
+        var chat = GetOrLoad(chatModels, path, p => new ChatModel(Load(p), options, Id));
         ObjectDisposedException.ThrowIf(disposed, this);
         return chat;
+    }
+
+    private static T GetOrLoad<T>(ConcurrentDictionary<string, Lazy<T>> cache, string path, Func<string, T> load)
+    {
+        var entry = cache.GetOrAdd(path, p => new Lazy<T>(() => load(p)));
+        try
+        {
+            return entry.Value;
+        }
+        catch
+        {
+            // A failed load is not remembered: the file may be fixed or the library installed before the next request.
+            cache.TryRemove(new KeyValuePair<string, Lazy<T>>(path, entry));
+            throw;
+        }
     }
 
     private LlamaModel Load(string path)

@@ -79,4 +79,26 @@ public sealed class GgufBackendTests(ModelFixture fixture)
 
         Assert.Equal(3, response.Usage!.OutputTokenCount);
     }
+
+    [Fact]
+    public async Task Corrupt_model_fails_with_invalid_model_file_and_is_retried_once_fixed()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"gguf-retry-{Guid.NewGuid():N}.gguf");
+        await File.WriteAllTextAsync(path, "this is plainly not a model file at all");
+        try
+        {
+            await using var backend = new GgufBackend(new GgufBackendOptions { ModelPath = path, Threads = 1, ContextSize = 256 });
+            var client = backend.GetChatClient();
+            var ex = await Assert.ThrowsAsync<InvalidModelFileException>(() => client.GetResponseAsync("hi"));
+            Assert.Contains("bad magic", ex.Message, StringComparison.Ordinal);
+
+            File.Copy(TinyModels.Small(), path, overwrite: true);
+            var response = await client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 3, Temperature = 0 });
+            Assert.Equal(3, response.Usage!.OutputTokenCount);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -108,7 +108,7 @@ internal sealed class ChatModel : IDisposable
                 }
 
                 consistent = false;
-                var token = LlamaApi.llama_sampler_sample(sampler.Pointer, context.Pointer, -1);
+                var token = sampler.Sample(context);
                 consistent = true;
                 generated++;
                 if (model.IsEndOfGeneration(token))

@@ -10,11 +10,12 @@ internal static unsafe class SamplerFactory
     public const float DefaultTemperature = 0.8f;
     private const int PenaltyWindow = 64;
 
-    public static SafeLlamaSamplerHandle Create(LlamaModel model, ChatOptions? options, bool json)
+    public static TokenSampler Create(LlamaModel model, ChatOptions? options, bool json)
     {
         var parameters = LlamaApi.llama_sampler_chain_default_params();
         parameters.NoPerf = true;
         var chain = new SafeLlamaSamplerHandle(LlamaApi.llama_sampler_chain_init(parameters));
+        SafeLlamaSamplerHandle? grammar = null;
         try
         {
             var frequency = options?.FrequencyPenalty ?? 0f;
@@ -26,10 +27,10 @@ internal static unsafe class SamplerFactory
 
             if (json)
             {
-                var grammar = Encoding.UTF8.GetBytes(JsonGrammar.Text + "\0");
+                var grammarText = Encoding.UTF8.GetBytes(JsonGrammar.Text + "\0");
                 var root = Encoding.UTF8.GetBytes(JsonGrammar.Root + "\0");
                 nint sampler;
-                fixed (byte* g = grammar)
+                fixed (byte* g = grammarText)
                 fixed (byte* r = root)
                 {
                     sampler = LlamaApi.llama_sampler_init_grammar(model.Vocab, g, r);
@@ -40,14 +41,14 @@ internal static unsafe class SamplerFactory
                     throw new LocalAIException("llama.cpp rejected the JSON grammar.");
                 }
 
-                Add(chain, sampler);
+                grammar = new SafeLlamaSamplerHandle(sampler);
             }
 
             var temperature = options?.Temperature ?? DefaultTemperature;
             if (temperature <= 0f)
             {
                 Add(chain, LlamaApi.llama_sampler_init_greedy());
-                return chain;
+                return new TokenSampler(chain, grammar, model.VocabSize);
             }
 
             if (options?.TopK is { } topK and > 0)
@@ -63,10 +64,11 @@ internal static unsafe class SamplerFactory
             Add(chain, LlamaApi.llama_sampler_init_temp(temperature));
             var seed = options?.Seed is { } s ? unchecked((uint)s ^ (uint)(s >> 32)) : (uint)Random.Shared.Next();
             Add(chain, LlamaApi.llama_sampler_init_dist(seed));
-            return chain;
+            return new TokenSampler(chain, grammar, model.VocabSize);
         }
         catch
         {
+            grammar?.Dispose();
             chain.Dispose();
             throw;
         }

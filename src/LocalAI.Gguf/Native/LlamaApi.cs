@@ -167,6 +167,12 @@ internal static unsafe partial class LlamaApi
     public static partial void llama_sampler_free(nint sampler);
 
     [LibraryImport(Llama)]
+    public static partial void llama_sampler_apply(nint sampler, LlamaTokenDataArray* candidates);
+
+    [LibraryImport(Llama)]
+    public static partial void llama_sampler_accept(nint sampler, int token);
+
+    [LibraryImport(Llama)]
     public static partial LlamaPerfContextData llama_perf_context(nint context);
 
     [LibraryImport(Llama)]

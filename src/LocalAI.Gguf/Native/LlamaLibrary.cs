@@ -211,6 +211,10 @@ internal static unsafe class LlamaLibrary
         Expect(problems, "sizeof(llama_batch)", sizeof(LlamaBatch), 56);
         Expect(problems, "llama_batch.logits", Offset(&batch, &batch.Logits), 48);
         Expect(problems, "sizeof(llama_chat_message)", sizeof(LlamaChatMessage), 16);
+        Expect(problems, "sizeof(llama_token_data)", sizeof(LlamaTokenData), 12);
+        var candidates = default(LlamaTokenDataArray);
+        Expect(problems, "llama_token_data_array.sorted", Offset(&candidates, &candidates.Sorted), 24);
+        Expect(problems, "sizeof(llama_token_data_array)", sizeof(LlamaTokenDataArray), 32);
         Expect(problems, "sizeof(llama_perf_context_data)", sizeof(LlamaPerfContextData), 48);
 
         // The defaults the library hands back must read as llama.cpp documents them; garbage here means another layout.
