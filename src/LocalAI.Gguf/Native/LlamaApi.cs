@@ -125,6 +125,9 @@ internal static unsafe partial class LlamaApi
     public static partial void llama_synchronize(nint context);
 
     [LibraryImport(Llama)]
+    public static partial void llama_set_abort_callback(nint context, delegate* unmanaged[Cdecl]<void*, byte> callback, void* data);
+
+    [LibraryImport(Llama)]
     public static partial float* llama_get_logits_ith(nint context, int index);
 
     [LibraryImport(Llama)]

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace LocalAI.Gguf.Native;
 
 /// <summary>A llama.cpp context: one KV memory, used by one request at a time.</summary>
@@ -5,9 +8,14 @@ internal sealed unsafe class LlamaContext : IDisposable
 {
     private readonly SafeLlamaContextHandle handle;
 
+    // A native int that ggml polls between graph nodes (llama_set_abort_callback): non-zero aborts the running decode.
+    private readonly nint abortFlag;
+
     public LlamaContext(SafeLlamaContextHandle handle, LlamaModel model)
     {
         this.handle = handle;
+        abortFlag = (nint)NativeMemory.AllocZeroed(sizeof(int));
+        LlamaApi.llama_set_abort_callback(handle.Pointer, &ShouldAbort, (void*)abortFlag);
         Model = model;
         Size = (int)LlamaApi.llama_n_ctx(handle.Pointer);
         BatchSize = (int)LlamaApi.llama_n_batch(handle.Pointer);
@@ -30,16 +38,31 @@ internal sealed unsafe class LlamaContext : IDisposable
     /// <param name="tokens">The tokens.</param>
     /// <param name="cancellationToken">Checked between chunks.</param>
     /// <exception cref="LocalAIException">llama.cpp failed to decode.</exception>
+    /// <remarks>Cancellation sets the abort flag, which stops the running decode between two graph nodes.</remarks>
     public void Decode(ReadOnlySpan<int> tokens, CancellationToken cancellationToken = default)
     {
-        for (var start = 0; start < tokens.Length; start += BatchSize)
+        var flag = (int*)abortFlag;
+        *flag = 0;
+        var registration = cancellationToken.Register(static state => Volatile.Write(ref *(int*)(nint)state!, 1), abortFlag);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var chunk = tokens.Slice(start, Math.Min(BatchSize, tokens.Length - start));
-            fixed (int* p = chunk)
+            for (var start = 0; start < tokens.Length; start += BatchSize)
             {
-                Check(LlamaApi.llama_decode(handle.Pointer, LlamaApi.llama_batch_get_one(p, chunk.Length)));
+                var chunk = tokens.Slice(start, Math.Min(BatchSize, tokens.Length - start));
+                fixed (int* p = chunk)
+                {
+                    Check(LlamaApi.llama_decode(handle.Pointer, LlamaApi.llama_batch_get_one(p, chunk.Length)));
+                }
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("Decoding was cancelled.", cancellationToken);
+        }
+        finally
+        {
+            registration.Dispose();
+            Volatile.Write(ref *flag, 0);
         }
     }
 
@@ -95,5 +118,15 @@ internal sealed unsafe class LlamaContext : IDisposable
         }
     }
 
-    public void Dispose() => handle.Dispose();
+    public void Dispose()
+    {
+        if (!handle.IsClosed)
+        {
+            handle.Dispose();
+            NativeMemory.Free((void*)abortFlag);
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static byte ShouldAbort(void* data) => Volatile.Read(ref *(int*)data) != 0 ? (byte)1 : (byte)0;
 }
