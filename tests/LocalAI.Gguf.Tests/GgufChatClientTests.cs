@@ -40,6 +40,14 @@ public sealed class GgufChatClientTests(ModelFixture fixture)
     }
 
     [Fact]
+    public async Task Top_k_of_one_samples_the_greedy_token_whatever_the_seed()
+    {
+        var greedy = await Client.GetResponseAsync(Question, new ChatOptions { Temperature = 0, MaxOutputTokens = 16 });
+        var topOne = await Client.GetResponseAsync(Question, new ChatOptions { Temperature = 1.5f, TopK = 1, Seed = 7, MaxOutputTokens = 16 });
+        Assert.Equal(greedy.Text, topOne.Text);
+    }
+
+    [Fact]
     public async Task Max_output_tokens_stops_with_length_and_counts_usage()
     {
         var response = await Client.GetResponseAsync(Question, new ChatOptions { Temperature = 0, MaxOutputTokens = 5 });
