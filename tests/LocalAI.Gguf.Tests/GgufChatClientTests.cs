@@ -47,6 +47,34 @@ public sealed class GgufChatClientTests(ModelFixture fixture)
         Assert.Equal(greedy.Text, topOne.Text);
     }
 
+    [Theory]
+    [InlineData(-50f, 0f)]
+    [InlineData(0f, -50f)]
+    public async Task Penalties_act_on_generated_tokens(float frequency, float presence)
+    {
+        // A large negative penalty rewards tokens already generated, so greedy decoding repeats its first token.
+        static async Task<List<string>> Pieces(IChatClient client, ChatOptions options)
+        {
+            var pieces = new List<string>();
+            await foreach (var update in client.GetStreamingResponseAsync(Question, options))
+            {
+                if (update.Text.Length > 0)
+                {
+                    pieces.Add(update.Text);
+                }
+            }
+
+            return pieces;
+        }
+
+        var plain = await Pieces(Client, new ChatOptions { Temperature = 0, MaxOutputTokens = 12 });
+        var penalised = await Pieces(Client, new ChatOptions { Temperature = 0, MaxOutputTokens = 12, FrequencyPenalty = frequency, PresencePenalty = presence });
+
+        Assert.True(plain.Distinct().Count() > 1, string.Join("|", plain));
+        Assert.Single(penalised.Distinct());
+        Assert.Equal(plain[0], penalised[0]);
+    }
+
     [Fact]
     public async Task Max_output_tokens_stops_with_length_and_counts_usage()
     {
