@@ -1,0 +1,52 @@
+using Microsoft.Extensions.AI;
+
+namespace LocalAI.Gguf.Chat;
+
+/// <summary>The <see cref="IChatClient"/> of the GGUF backend: streams tokens generated in-process by llama.cpp.</summary>
+internal sealed class GgufChatClient : IChatClient
+{
+    private readonly GgufBackend backend;
+    private readonly string? defaultModel;
+
+    public GgufChatClient(GgufBackend backend, string? defaultModel)
+    {
+        this.backend = backend;
+        this.defaultModel = defaultModel;
+        Metadata = new ChatClientMetadata("llama.cpp", null, defaultModel ?? backend.DefaultChatModelId);
+    }
+
+    public ChatClientMetadata Metadata { get; }
+
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+        {
+            updates.Add(update);
+        }
+
+        return updates.ToChatResponse();
+    }
+
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var model = backend.GetChatModel(options?.ModelId ?? defaultModel);
+        return model.GenerateAsync(messages, options, cancellationToken);
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? Metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    public void Dispose()
+    {
+        // The backend owns the models; a client is a view on it.
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace LocalAI.Gguf.Diagnostics;
+
+/// <summary>Log messages of the GGUF backend.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Loaded GGUF model {Path} ({Architecture}, {Parameters} parameters, {Quantization}) in {ElapsedMs} ms")]
+    public static partial void ModelLoaded(ILogger logger, string path, string architecture, string parameters, string quantization, long elapsedMs);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Skipping {Path} while listing models: {Reason}")]
+    public static partial void SkippedModel(ILogger logger, string path, string? reason);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "llama.cpp: {Text}")]
+    public static partial void Native(ILogger logger, string text);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "llama.cpp: {Text}")]
+    public static partial void NativeWarning(ILogger logger, string text);
+}

@@ -1,0 +1,249 @@
+using LocalAI.Gguf.Native;
+using Microsoft.Extensions.AI;
+
+namespace LocalAI.Gguf.Embeddings;
+
+/// <summary>Embeddings from a BERT-family GGUF model: pooling from the model's metadata, L2-normalised, several texts per decode.</summary>
+internal sealed class GgufEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+{
+    private const int MaxSequencesPerBatch = 64;
+
+    private readonly LlamaModel model;
+    private readonly GgufBackendOptions options;
+    private readonly SemaphoreSlim gate;
+    private readonly Stack<LlamaContext> idle = new();
+    private readonly Lock sync = new();
+    private readonly int contextSize;
+    private int active;
+    private bool disposed;
+
+    public GgufEmbeddingGenerator(LlamaModel model, GgufBackendOptions options)
+    {
+        this.model = model;
+        this.options = options;
+        gate = new SemaphoreSlim(options.MaxParallelRequests, options.MaxParallelRequests);
+        contextSize = model.TrainedContextLength > 0 ? Math.Min(model.TrainedContextLength, options.ContextSize) : options.ContextSize;
+        ModelId = model.File.Name;
+        Dimensions = model.EmbeddingLength;
+        Metadata = new EmbeddingGeneratorMetadata("llama.cpp", null, ModelId, Dimensions);
+    }
+
+    public string ModelId { get; }
+
+    public int Dimensions { get; }
+
+    public EmbeddingGeneratorMetadata Metadata { get; }
+
+    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var texts = values.ToArray();
+        var tokenized = new int[texts.Length][];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(texts[i], nameof(values));
+            var tokens = model.Tokenize(texts[i], addSpecial: true, parseSpecial: false);
+            tokenized[i] = tokens.Length > contextSize ? tokens[..contextSize] : tokens;
+        }
+
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        LlamaContext context;
+        try
+        {
+            context = Acquire();
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
+
+        try
+        {
+            var vectors = await Task.Run(() => Embed(context, tokenized, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var created = DateTimeOffset.UtcNow;
+            var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = ModelId, CreatedAt = created }))
+            {
+                Usage = new UsageDetails { InputTokenCount = tokenized.Sum(t => t.Length), TotalTokenCount = tokenized.Sum(t => t.Length) },
+            };
+            return result;
+        }
+        finally
+        {
+            Release(context);
+            gate.Release();
+        }
+    }
+
+    private unsafe float[][] Embed(LlamaContext context, int[][] tokenized, CancellationToken cancellationToken)
+    {
+        var results = new float[tokenized.Length][];
+        var batch = LlamaApi.llama_batch_init(contextSize, 0, 1);
+        try
+        {
+            var next = 0;
+            while (next < tokenized.Length)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var first = next;
+                var used = 0;
+                batch.NTokens = 0;
+                while (next < tokenized.Length && next - first < MaxSequencesPerBatch && used + tokenized[next].Length <= contextSize)
+                {
+                    var seq = next - first;
+                    var tokens = tokenized[next];
+                    for (var p = 0; p < tokens.Length; p++)
+                    {
+                        var i = batch.NTokens++;
+                        batch.Token[i] = tokens[p];
+                        batch.Pos[i] = p;
+                        batch.NSeqId[i] = 1;
+                        batch.SeqId[i][0] = seq;
+                        batch.Logits[i] = 1;
+                    }
+
+                    used += tokens.Length;
+                    next++;
+                }
+
+                if (next == first)
+                {
+                    throw new LocalAIException("A text does not fit the embedding context.");
+                }
+
+                context.ClearMemory();
+                LlamaContext.Check(LlamaApi.llama_decode(context.Pointer, batch));
+                for (var i = first; i < next; i++)
+                {
+                    var pointer = LlamaApi.llama_get_embeddings_seq(context.Pointer, i - first);
+                    if (pointer is null)
+                    {
+                        throw new LocalAIException($"llama.cpp returned no pooled embedding for '{ModelId}'; the model may not be an embedding model.");
+                    }
+
+                    results[i] = Normalize(new ReadOnlySpan<float>(pointer, Dimensions));
+                }
+            }
+        }
+        finally
+        {
+            LlamaApi.llama_batch_free(batch);
+        }
+
+        return results;
+    }
+
+    private static float[] Normalize(ReadOnlySpan<float> vector)
+    {
+        var result = vector.ToArray();
+        var norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(result));
+        if (norm > 0f)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Divide(result, norm, result);
+        }
+
+        return result;
+    }
+
+    private LlamaContext Acquire()
+    {
+        lock (sync)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            active++;
+            if (idle.Count > 0)
+            {
+                return idle.Pop();
+            }
+
+            try
+            {
+                var p = LlamaApi.llama_context_default_params();
+                p.NCtx = (uint)contextSize;
+                p.NBatch = (uint)contextSize;
+                p.NUbatch = (uint)contextSize;
+                p.NSeqMax = MaxSequencesPerBatch;
+                p.NThreads = options.Threads;
+                p.NThreadsBatch = options.Threads;
+                p.Embeddings = true;
+                p.PoolingType = -1;
+                var context = model.CreateContext(p);
+                if (context.PoolingType == 0)
+                {
+                    // The model declares no pooling: pool by mean so each text gets one vector.
+                    context.Dispose();
+                    p.PoolingType = 1;
+                    context = model.CreateContext(p);
+                }
+
+                return context;
+            }
+            catch
+            {
+                active--;
+                throw;
+            }
+        }
+    }
+
+    private void Release(LlamaContext context)
+    {
+        var freeModel = false;
+        lock (sync)
+        {
+            active--;
+            if (disposed)
+            {
+                context.Dispose();
+                freeModel = active == 0;
+            }
+            else
+            {
+                idle.Push(context);
+            }
+        }
+
+        if (freeModel)
+        {
+            model.Dispose();
+        }
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(EmbeddingGeneratorMetadata) ? Metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    public void Dispose()
+    {
+        LlamaContext[] toFree;
+        bool freeModel;
+        lock (sync)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            toFree = [.. idle];
+            idle.Clear();
+            freeModel = active == 0;
+        }
+
+        foreach (var context in toFree)
+        {
+            context.Dispose();
+        }
+
+        if (freeModel)
+        {
+            model.Dispose();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+namespace LocalAI.Gguf;
+
+/// <summary>Options of the in-process llama.cpp backend, bound from the <c>Gguf</c> section of the <c>LocalAI</c> configuration.</summary>
+public sealed class GgufBackendOptions
+{
+    /// <summary>Gets or sets the backend identifier.</summary>
+    /// <value>The default value is <c>gguf</c>.</value>
+    public string BackendId { get; set; } = "gguf";
+
+    /// <summary>Gets or sets the chat model served when a request names none.</summary>
+    /// <value>The default value is <see langword="null"/> (requests must name a model in <see cref="ModelsDirectory"/>).</value>
+    public string? ModelPath { get; set; }
+
+    /// <summary>Gets or sets the embedding model (a BERT-family GGUF) served by the embedding generator.</summary>
+    /// <value>The default value is <see langword="null"/> (no embeddings).</value>
+    public string? EmbeddingModelPath { get; set; }
+
+    /// <summary>Gets or sets a folder of .gguf files that <c>ListModelsAsync</c> lists and requests can name by file name.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? ModelsDirectory { get; set; }
+
+    /// <summary>Gets or sets the folder holding libllama and libggml; else <c>LOCALAI_GGUF_NATIVE_PATH</c>, then the app's <c>runtimes/&lt;rid&gt;/native</c>.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? NativeLibraryPath { get; set; }
+
+    /// <summary>Gets or sets the number of CPU threads per request for generation and prompt processing.</summary>
+    /// <value>The default value is half the processor count, at least 1 and at most 8 (ggml workers busy-wait, so more threads than cores is slower).</value>
+    public int Threads { get; set; } = Math.Clamp(Environment.ProcessorCount / 2, 1, 8);
+
+    /// <summary>Gets or sets the context size in tokens of each request's context; capped at the model's trained context length.</summary>
+    /// <value>The default value is 4096.</value>
+    public int ContextSize { get; set; } = 4096;
+
+    /// <summary>Gets or sets the batch size: how many prompt tokens one decode call processes.</summary>
+    /// <value>The default value is 512.</value>
+    public int BatchSize { get; set; } = 512;
+
+    /// <summary>Gets or sets how many requests run at once per model, each in its own context; more wait.</summary>
+    /// <value>The default value is 2.</value>
+    public int MaxParallelRequests { get; set; } = 2;
+
+    /// <summary>Gets or sets the output token limit of requests that set no <c>MaxOutputTokens</c>.</summary>
+    /// <value>The default value is 512.</value>
+    public int DefaultMaxOutputTokens { get; set; } = 512;
+
+    /// <summary>Gets or sets a value indicating whether the KV cache of a prompt prefix shared with an earlier request is reused.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool EnablePrefixCache { get; set; } = true;
+
+    /// <summary>Gets or sets the chat template used when the model file has none or llama.cpp does not recognise its own.</summary>
+    /// <value>The default value is <c>chatml</c>.</value>
+    public string FallbackChatTemplate { get; set; } = "chatml";
+
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(BackendId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Threads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ContextSize, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxParallelRequests, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(DefaultMaxOutputTokens, 1);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace LocalAI.Gguf.Native;
+
+/// <summary>A llama.cpp context: one KV memory, used by one request at a time.</summary>
+internal sealed unsafe class LlamaContext : IDisposable
+{
+    private readonly SafeLlamaContextHandle handle;
+
+    // A native int that ggml polls between graph nodes (llama_set_abort_callback): non-zero aborts the running decode.
+    private readonly nint abortFlag;
+
+    public LlamaContext(SafeLlamaContextHandle handle, LlamaModel model)
+    {
+        this.handle = handle;
+        abortFlag = (nint)NativeMemory.AllocZeroed(sizeof(int));
+        LlamaApi.llama_set_abort_callback(handle.Pointer, &ShouldAbort, (void*)abortFlag);
+        Model = model;
+        Size = (int)LlamaApi.llama_n_ctx(handle.Pointer);
+        BatchSize = (int)LlamaApi.llama_n_batch(handle.Pointer);
+        Memory = LlamaApi.llama_get_memory(handle.Pointer);
+    }
+
+    public LlamaModel Model { get; }
+
+    public nint Pointer => handle.Pointer;
+
+    public nint Memory { get; }
+
+    public int Size { get; }
+
+    public int BatchSize { get; }
+
+    public int PoolingType => LlamaApi.llama_pooling_type(handle.Pointer);
+
+    /// <summary>Decodes tokens of sequence 0 at the positions following what the memory holds, in chunks of the batch size.</summary>
+    /// <param name="tokens">The tokens.</param>
+    /// <param name="cancellationToken">Checked between chunks.</param>
+    /// <exception cref="LocalAIException">llama.cpp failed to decode.</exception>
+    /// <remarks>Cancellation sets the abort flag, which stops the running decode between two graph nodes.</remarks>
+    public void Decode(ReadOnlySpan<int> tokens, CancellationToken cancellationToken = default)
+    {
+        var flag = (int*)abortFlag;
+        *flag = 0;
+        var registration = cancellationToken.Register(static state => Volatile.Write(ref *(int*)(nint)state!, 1), abortFlag);
+        try
+        {
+            for (var start = 0; start < tokens.Length; start += BatchSize)
+            {
+                var chunk = tokens.Slice(start, Math.Min(BatchSize, tokens.Length - start));
+                fixed (int* p = chunk)
+                {
+                    Check(LlamaApi.llama_decode(handle.Pointer, LlamaApi.llama_batch_get_one(p, chunk.Length)));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("Decoding was cancelled.", cancellationToken);
+        }
+        finally
+        {
+            registration.Dispose();
+            Volatile.Write(ref *flag, 0);
+        }
+    }
+
+    /// <summary>Decodes one token (the hot path of generation).</summary>
+    /// <param name="token">The token.</param>
+    public void DecodeOne(int token) => Check(LlamaApi.llama_decode(handle.Pointer, LlamaApi.llama_batch_get_one(&token, 1)));
+
+    /// <summary>Removes positions from <paramref name="from"/> on of sequence 0.</summary>
+    /// <param name="from">The first position to remove.</param>
+    /// <returns>Whether it could; when not, the memory was cleared.</returns>
+    public bool TruncateMemory(int from)
+    {
+        if (Memory == 0)
+        {
+            return from == 0;
+        }
+
+        if (from == 0)
+        {
+            LlamaApi.llama_memory_clear(Memory, true);
+            return true;
+        }
+
+        if (LlamaApi.llama_memory_seq_rm(Memory, 0, from, -1))
+        {
+            return true;
+        }
+
+        LlamaApi.llama_memory_clear(Memory, true);
+        return false;
+    }
+
+    public void ClearMemory()
+    {
+        if (Memory != 0)
+        {
+            LlamaApi.llama_memory_clear(Memory, true);
+        }
+    }
+
+    public static void Check(int result)
+    {
+        switch (result)
+        {
+            case 0:
+                return;
+            case 1:
+                throw new LocalAIException("The context is full: no KV slot is left for the batch. Raise ContextSize or shorten the conversation.");
+            case 2:
+                throw new OperationCanceledException("Decoding was aborted.");
+            default:
+                throw new LocalAIException($"llama_decode failed with code {result}.");
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!handle.IsClosed)
+        {
+            handle.Dispose();
+            NativeMemory.Free((void*)abortFlag);
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static byte ShouldAbort(void* data) => Volatile.Read(ref *(int*)data) != 0 ? (byte)1 : (byte)0;
+}

@@ -1,0 +1,214 @@
+using System.Buffers;
+using System.Text;
+
+namespace LocalAI.Gguf.Native;
+
+/// <summary>A llama.cpp model loaded from a validated GGUF file: tokenizer, chat template and context creation.</summary>
+internal sealed unsafe class LlamaModel : IDisposable
+{
+    private readonly SafeLlamaModelHandle handle;
+
+    private LlamaModel(SafeLlamaModelHandle handle, GgufFile file)
+    {
+        this.handle = handle;
+        File = file;
+        Vocab = LlamaApi.llama_model_get_vocab(handle.Pointer);
+        VocabSize = LlamaApi.llama_vocab_n_tokens(Vocab);
+        EmbeddingLength = LlamaApi.llama_model_n_embd(handle.Pointer);
+        TrainedContextLength = LlamaApi.llama_model_n_ctx_train(handle.Pointer);
+        ChatTemplate = LlamaApi.ReadString(LlamaApi.llama_model_chat_template(handle.Pointer, null));
+        HasDecoder = LlamaApi.llama_model_has_decoder(handle.Pointer);
+    }
+
+    public GgufFile File { get; }
+
+    public nint Pointer => handle.Pointer;
+
+    public nint Vocab { get; }
+
+    public int VocabSize { get; }
+
+    public int EmbeddingLength { get; }
+
+    public int TrainedContextLength { get; }
+
+    public string? ChatTemplate { get; }
+
+    public bool HasDecoder { get; }
+
+    public bool IsDisposed => handle.IsClosed;
+
+    /// <summary>Validates the file in managed code, then loads it with llama.cpp.</summary>
+    /// <param name="path">The GGUF file.</param>
+    /// <param name="vocabOnly">Load only the tokenizer.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="InvalidModelFileException">The file is invalid, or llama.cpp refused it.</exception>
+    public static LlamaModel Load(string path, bool vocabOnly = false)
+    {
+        var file = GgufFile.Read(path);
+        var parameters = LlamaApi.llama_model_default_params();
+        parameters.NGpuLayers = 0;
+        parameters.VocabOnly = vocabOnly;
+        var pathBytes = Encoding.UTF8.GetBytes(file.Path + "\0");
+        nint pointer;
+        LlamaLibrary.BeginCapture();
+        fixed (byte* p = pathBytes)
+        {
+            pointer = LlamaApi.llama_model_load_from_file(p, parameters);
+        }
+
+        var errors = LlamaLibrary.EndCapture();
+        if (pointer == 0)
+        {
+            throw new InvalidModelFileException(file.Path, "llama.cpp could not load it" + (errors.Length > 0 ? ": " + errors : " (no reason given)"), null);
+        }
+
+        return new LlamaModel(new SafeLlamaModelHandle(pointer), file);
+    }
+
+    /// <summary>Tokenizes text.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="addSpecial">Add BOS/EOS (or CLS/SEP) as the vocabulary prescribes.</param>
+    /// <param name="parseSpecial">Parse special tokens written in the text (chat template markers).</param>
+    /// <returns>The tokens.</returns>
+    public int[] Tokenize(string text, bool addSpecial, bool parseSpecial)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var capacity = bytes.Length + 8;
+        while (true)
+        {
+            var tokens = new int[capacity];
+            int count;
+            fixed (byte* t = bytes)
+            fixed (int* o = tokens)
+            {
+                count = LlamaApi.llama_tokenize(Vocab, t, bytes.Length, o, capacity, addSpecial, parseSpecial);
+            }
+
+            if (count >= 0)
+            {
+                return count == capacity ? tokens : tokens[..count];
+            }
+
+            if (count == int.MinValue)
+            {
+                throw new LocalAIException("The text is too long to tokenize (more than 2^31 tokens).");
+            }
+
+            capacity = -count;
+        }
+    }
+
+    /// <summary>Writes the bytes of one token's piece (may be an incomplete UTF-8 sequence).</summary>
+    /// <param name="token">The token.</param>
+    /// <param name="buffer">The destination, at least 64 bytes; grown when a piece is longer.</param>
+    /// <param name="special">Render special tokens.</param>
+    /// <returns>The number of bytes written.</returns>
+    public int TokenToPiece(int token, ref byte[] buffer, bool special = false)
+    {
+        while (true)
+        {
+            int n;
+            fixed (byte* b = buffer)
+            {
+                n = LlamaApi.llama_token_to_piece(Vocab, token, b, buffer.Length, 0, special);
+            }
+
+            if (n >= 0)
+            {
+                return n;
+            }
+
+            buffer = new byte[-n];
+        }
+    }
+
+    /// <summary>Formats messages with a chat template (llama_chat_apply_template).</summary>
+    /// <param name="template">The template (a Jinja template llama.cpp recognises, or a built-in name such as <c>chatml</c>).</param>
+    /// <param name="messages">Role and content pairs.</param>
+    /// <param name="addAssistant">End with the assistant turn's opening.</param>
+    /// <returns>The prompt, or <see langword="null"/> when llama.cpp does not recognise the template.</returns>
+    public static string? ApplyTemplate(string template, IReadOnlyList<(string Role, string Content)> messages, bool addAssistant)
+    {
+        var pinned = new List<byte[]>(messages.Count * 2 + 1);
+        var handles = new List<System.Runtime.InteropServices.GCHandle>();
+        try
+        {
+            var chat = new LlamaChatMessage[messages.Count];
+            for (var i = 0; i < messages.Count; i++)
+            {
+                chat[i].Role = Pin(messages[i].Role);
+                chat[i].Content = Pin(messages[i].Content);
+            }
+
+            var templateBytes = Pin(template);
+            var total = messages.Sum(m => Encoding.UTF8.GetByteCount(m.Content) + m.Role.Length) * 2 + 256;
+            while (true)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(total);
+                try
+                {
+                    int n;
+                    fixed (LlamaChatMessage* c = chat)
+                    fixed (byte* b = buffer)
+                    {
+                        n = LlamaApi.llama_chat_apply_template(templateBytes, c, (nuint)chat.Length, addAssistant, b, buffer.Length);
+                    }
+
+                    if (n < 0)
+                    {
+                        return null;
+                    }
+
+                    if (n <= buffer.Length)
+                    {
+                        return Encoding.UTF8.GetString(buffer, 0, n);
+                    }
+
+                    total = n;
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var h in handles)
+            {
+                h.Free();
+            }
+        }
+
+        byte* Pin(string s)
+        {
+            var bytes = Encoding.UTF8.GetBytes(s + "\0");
+            pinned.Add(bytes);
+            var h = System.Runtime.InteropServices.GCHandle.Alloc(bytes, System.Runtime.InteropServices.GCHandleType.Pinned);
+            handles.Add(h);
+            return (byte*)h.AddrOfPinnedObject();
+        }
+    }
+
+    public bool IsEndOfGeneration(int token) => LlamaApi.llama_vocab_is_eog(Vocab, token);
+
+    /// <summary>Creates a context on this model.</summary>
+    /// <param name="parameters">The context parameters.</param>
+    /// <returns>The context.</returns>
+    /// <exception cref="LocalAIException">llama.cpp could not create it (usually out of memory).</exception>
+    public LlamaContext CreateContext(LlamaContextParams parameters)
+    {
+        LlamaLibrary.BeginCapture();
+        var pointer = LlamaApi.llama_init_from_model(handle.Pointer, parameters);
+        var errors = LlamaLibrary.EndCapture();
+        if (pointer == 0)
+        {
+            throw new LocalAIException($"llama.cpp could not create a context of {parameters.NCtx} tokens for '{File.Path}'{(errors.Length > 0 ? ": " + errors : string.Empty)}. Lower ContextSize or MaxParallelRequests.");
+        }
+
+        return new LlamaContext(new SafeLlamaContextHandle(pointer), this);
+    }
+
+    public void Dispose() => handle.Dispose();
+}

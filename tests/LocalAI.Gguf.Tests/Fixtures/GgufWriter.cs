@@ -1,0 +1,153 @@
+using System.Text;
+using LocalAI.Gguf;
+
+namespace LocalAI.Gguf.Tests.Fixtures;
+
+/// <summary>Writes GGUF v3 files: metadata entries and F32/F16 tensors, data aligned to 32 bytes.</summary>
+internal sealed class GgufWriter
+{
+    private const int Alignment = 32;
+    private readonly List<(string Key, GgufMetadataValue Value)> metadata = [];
+    private readonly List<(string Name, long[] Dims, int Type, byte[] Data)> tensors = [];
+
+    public GgufWriter Set(string key, GgufMetadataValue value)
+    {
+        metadata.RemoveAll(m => m.Key == key);
+        metadata.Add((key, value));
+        return this;
+    }
+
+    public GgufWriter SetString(string key, string value) => Set(key, new GgufMetadataValue(GgufValueType.String, value));
+
+    public GgufWriter SetUInt32(string key, uint value) => Set(key, new GgufMetadataValue(GgufValueType.UInt32, (long)value));
+
+    public GgufWriter SetFloat32(string key, float value) => Set(key, new GgufMetadataValue(GgufValueType.Float32, (double)value));
+
+    public GgufWriter SetBool(string key, bool value) => Set(key, new GgufMetadataValue(GgufValueType.Bool, value));
+
+    public GgufWriter AddTensor(string name, long[] dims, Random random, float scale, bool f16 = false)
+    {
+        var count = dims.Aggregate(1L, (a, b) => a * b);
+        var data = new byte[count * (f16 ? 2 : 4)];
+        for (var i = 0; i < count; i++)
+        {
+            var value = (float)((random.NextDouble() * 2 - 1) * scale);
+            if (f16)
+            {
+                BitConverter.TryWriteBytes(data.AsSpan(i * 2), (Half)value);
+            }
+            else
+            {
+                BitConverter.TryWriteBytes(data.AsSpan(i * 4), value);
+            }
+        }
+
+        tensors.Add((name, dims, f16 ? 1 : 0, data));
+        return this;
+    }
+
+    public GgufWriter AddConstant(string name, long length, float value)
+    {
+        var data = new byte[length * 4];
+        for (var i = 0; i < length; i++)
+        {
+            BitConverter.TryWriteBytes(data.AsSpan(i * 4), value);
+        }
+
+        tensors.Add((name, [length], 0, data));
+        return this;
+    }
+
+    public void Write(string path)
+    {
+        using var stream = new MemoryStream();
+        using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        w.Write(0x46554747u);
+        w.Write(3u);
+        w.Write((ulong)tensors.Count);
+        w.Write((ulong)metadata.Count);
+        foreach (var (key, value) in metadata)
+        {
+            WriteString(w, key);
+            w.Write((uint)value.Type);
+            if (value.Type == GgufValueType.Array)
+            {
+                var array = (Array)value.Value;
+                w.Write((uint)value.ElementType!.Value);
+                w.Write((ulong)array.Length);
+                foreach (var item in array)
+                {
+                    WriteScalar(w, value.ElementType.Value, item!);
+                }
+            }
+            else
+            {
+                WriteScalar(w, value.Type, value.Value);
+            }
+        }
+
+        long offset = 0;
+        foreach (var (name, dims, type, data) in tensors)
+        {
+            WriteString(w, name);
+            w.Write((uint)dims.Length);
+            foreach (var d in dims)
+            {
+                w.Write((ulong)d);
+            }
+
+            w.Write((uint)type);
+            w.Write((ulong)offset);
+            offset = Align(offset + data.Length);
+        }
+
+        Pad(w);
+        foreach (var (_, _, _, data) in tensors)
+        {
+            w.Write(data);
+            Pad(w);
+        }
+
+        w.Flush();
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, stream.ToArray());
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static long Align(long value) => (value + Alignment - 1) / Alignment * Alignment;
+
+    private static void Pad(BinaryWriter w)
+    {
+        while (w.BaseStream.Position % Alignment != 0)
+        {
+            w.Write((byte)0);
+        }
+    }
+
+    private static void WriteString(BinaryWriter w, string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        w.Write((ulong)bytes.Length);
+        w.Write(bytes);
+    }
+
+    private static void WriteScalar(BinaryWriter w, GgufValueType type, object value)
+    {
+        switch (type)
+        {
+            case GgufValueType.UInt8: w.Write((byte)(long)value); break;
+            case GgufValueType.Int8: w.Write((sbyte)(long)value); break;
+            case GgufValueType.UInt16: w.Write((ushort)(long)value); break;
+            case GgufValueType.Int16: w.Write((short)(long)value); break;
+            case GgufValueType.UInt32: w.Write((uint)(long)value); break;
+            case GgufValueType.Int32: w.Write(value is int i ? i : (int)(long)value); break;
+            case GgufValueType.Float32: w.Write(value is float f ? f : (float)(double)value); break;
+            case GgufValueType.Bool: w.Write((bool)value ? (byte)1 : (byte)0); break;
+            case GgufValueType.String: WriteString(w, (string)value); break;
+            case GgufValueType.UInt64: w.Write((ulong)value); break;
+            case GgufValueType.Int64: w.Write((long)value); break;
+            case GgufValueType.Float64: w.Write((double)value); break;
+            default: throw new NotSupportedException(type.ToString());
+        }
+    }
+}

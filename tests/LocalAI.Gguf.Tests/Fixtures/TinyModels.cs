@@ -1,0 +1,201 @@
+using LocalAI.Gguf;
+
+namespace LocalAI.Gguf.Tests.Fixtures;
+
+/// <summary>Writes tiny random-weight GGUF models with real tokenizer tables; deterministic for a seed, written once per output folder.</summary>
+internal static class TinyModels
+{
+    public const string ChatMlTemplate =
+        "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}" +
+        "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+    private const string Revision = "r1";
+    private static readonly Lock Gate = new();
+
+    public static string VocabFolder => Path.Combine(AppContext.BaseDirectory, "Fixtures", "vocab");
+
+    public static string GeneratedFolder => Path.Combine(AppContext.BaseDirectory, "Fixtures", "generated");
+
+    public static string VocabPath(string name)
+    {
+        var path = Path.Combine(VocabFolder, $"ggml-vocab-{name}.gguf");
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"'{path}' is missing: run scripts/setup.d/20-llama-native.sh, then rebuild the test project.");
+        }
+
+        return path;
+    }
+
+    /// <summary>A llama-architecture chat model (64 wide, 2 layers, untied output.weight) on the llama SPM vocabulary.</summary>
+    public static string Chat(int seed = 1234) => Cached($"tiny-llama-{seed}-{Revision}.gguf", path =>
+    {
+        const int embd = 64, ff = 128, heads = 4, kvHeads = 2, layers = 2, headDim = embd / heads;
+        var vocab = GgufFile.Read(VocabPath("llama-spm"));
+        var n = vocab.VocabularySize!.Value;
+        var random = new Random(seed);
+        var w = CopyTokenizer(vocab)
+            .SetString("general.architecture", "llama")
+            .SetString("general.name", "tiny-llama")
+            .SetUInt32("general.file_type", 1)
+            .SetUInt32("llama.context_length", 1024)
+            .SetUInt32("llama.embedding_length", embd)
+            .SetUInt32("llama.block_count", layers)
+            .SetUInt32("llama.feed_forward_length", ff)
+            .SetUInt32("llama.attention.head_count", heads)
+            .SetUInt32("llama.attention.head_count_kv", kvHeads)
+            .SetUInt32("llama.rope.dimension_count", headDim)
+            .SetUInt32("llama.vocab_size", (uint)n)
+            .SetFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
+            .SetString("tokenizer.chat_template", ChatMlTemplate)
+            .AddTensor("token_embd.weight", [embd, n], random, 1f, f16: true)
+            .AddConstant("output_norm.weight", embd, 1f)
+            .AddTensor("output.weight", [embd, n], random, 0.5f, f16: true);
+        for (var i = 0; i < layers; i++)
+        {
+            w.AddConstant($"blk.{i}.attn_norm.weight", embd, 1f)
+                .AddTensor($"blk.{i}.attn_q.weight", [embd, embd], random, 0.2f)
+                .AddTensor($"blk.{i}.attn_k.weight", [embd, headDim * kvHeads], random, 0.2f)
+                .AddTensor($"blk.{i}.attn_v.weight", [embd, headDim * kvHeads], random, 0.2f)
+                .AddTensor($"blk.{i}.attn_output.weight", [embd, embd], random, 0.2f)
+                .AddConstant($"blk.{i}.ffn_norm.weight", embd, 1f)
+                .AddTensor($"blk.{i}.ffn_gate.weight", [embd, ff], random, 0.2f)
+                .AddTensor($"blk.{i}.ffn_down.weight", [ff, embd], random, 0.2f)
+                .AddTensor($"blk.{i}.ffn_up.weight", [embd, ff], random, 0.2f);
+        }
+
+        w.Write(path);
+    });
+
+    /// <summary>A BERT-architecture embedding model (32 wide, 2 layers, mean pooling) on the bert-bge WordPiece vocabulary.</summary>
+    public static string Embedding(int seed = 99) => Cached($"tiny-bert-{seed}-{Revision}.gguf", path =>
+    {
+        const int embd = 32, ff = 64, layers = 2, context = 512;
+        var vocab = GgufFile.Read(VocabPath("bert-bge"));
+        var n = vocab.VocabularySize!.Value;
+        var random = new Random(seed);
+        var w = CopyTokenizer(vocab)
+            .SetString("general.architecture", "bert")
+            .SetString("general.name", "tiny-bert")
+            .SetUInt32("general.file_type", 1)
+            .SetUInt32("bert.context_length", context)
+            .SetUInt32("bert.embedding_length", embd)
+            .SetUInt32("bert.block_count", layers)
+            .SetUInt32("bert.feed_forward_length", ff)
+            .SetUInt32("bert.attention.head_count", 4)
+            .SetFloat32("bert.attention.layer_norm_epsilon", 1e-12f)
+            .SetBool("bert.attention.causal", false)
+            .SetUInt32("bert.pooling_type", 1)
+            .AddTensor("token_embd.weight", [embd, n], random, 1f, f16: true)
+            .AddTensor("token_types.weight", [embd, 2], random, 0.1f)
+            .AddTensor("position_embd.weight", [embd, context], random, 0.1f)
+            .AddConstant("token_embd_norm.weight", embd, 1f)
+            .AddConstant("token_embd_norm.bias", embd, 0f);
+        for (var i = 0; i < layers; i++)
+        {
+            foreach (var part in new[] { "attn_q", "attn_k", "attn_v", "attn_output" })
+            {
+                w.AddTensor($"blk.{i}.{part}.weight", [embd, embd], random, 0.2f)
+                    .AddTensor($"blk.{i}.{part}.bias", [embd], random, 0.05f);
+            }
+
+            w.AddConstant($"blk.{i}.attn_output_norm.weight", embd, 1f)
+                .AddConstant($"blk.{i}.attn_output_norm.bias", embd, 0f)
+                .AddTensor($"blk.{i}.ffn_up.weight", [embd, ff], random, 0.2f)
+                .AddTensor($"blk.{i}.ffn_up.bias", [ff], random, 0.05f)
+                .AddTensor($"blk.{i}.ffn_down.weight", [ff, embd], random, 0.2f)
+                .AddTensor($"blk.{i}.ffn_down.bias", [embd], random, 0.05f)
+                .AddConstant($"blk.{i}.layer_output_norm.weight", embd, 1f)
+                .AddConstant($"blk.{i}.layer_output_norm.bias", embd, 0f);
+        }
+
+        w.Write(path);
+    });
+
+    /// <summary>A very small llama model (16 wide, 1 layer) with a 300-token byte-fallback vocabulary: a fuzzing seed of a few tens of kilobytes.</summary>
+    public static string Small(int seed = 7) => Cached($"small-llama-{seed}-{Revision}.gguf", path =>
+    {
+        const int embd = 16, ff = 32;
+        var tokens = new List<string> { "<unk>", "<s>", "</s>" };
+        var types = new List<int> { 2, 3, 3 };
+        for (var b = 0; b < 256; b++)
+        {
+            tokens.Add($"<0x{b:X2}>");
+            types.Add(6);
+        }
+
+        foreach (var word in "the a of and to in is it that was for on are with as be at by this from".Split(' '))
+        {
+            tokens.Add("\u2581" + word);
+            types.Add(1);
+        }
+
+        for (var c = 'a'; c <= 'z'; c++)
+        {
+            tokens.Add(c.ToString());
+            types.Add(1);
+        }
+
+        var n = tokens.Count;
+        var random = new Random(seed);
+        var w = new GgufWriter()
+            .SetString("general.architecture", "llama")
+            .SetString("general.name", "small-llama")
+            .SetUInt32("llama.context_length", 64)
+            .SetUInt32("llama.embedding_length", embd)
+            .SetUInt32("llama.block_count", 1)
+            .SetUInt32("llama.feed_forward_length", ff)
+            .SetUInt32("llama.attention.head_count", 2)
+            .SetUInt32("llama.attention.head_count_kv", 2)
+            .SetFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
+            .SetString("tokenizer.ggml.model", "llama")
+            .Set("tokenizer.ggml.tokens", new GgufMetadataValue(GgufValueType.Array, tokens.ToArray(), GgufValueType.String))
+            .Set("tokenizer.ggml.scores", new GgufMetadataValue(GgufValueType.Array, tokens.Select((_, i) => -(float)i).ToArray(), GgufValueType.Float32))
+            .Set("tokenizer.ggml.token_type", new GgufMetadataValue(GgufValueType.Array, types.ToArray(), GgufValueType.Int32))
+            .SetUInt32("tokenizer.ggml.bos_token_id", 1)
+            .SetUInt32("tokenizer.ggml.eos_token_id", 2)
+            .SetUInt32("tokenizer.ggml.unknown_token_id", 0)
+            .AddTensor("token_embd.weight", [embd, n], random, 1f)
+            .AddConstant("output_norm.weight", embd, 1f)
+            .AddTensor("output.weight", [embd, n], random, 0.5f)
+            .AddConstant("blk.0.attn_norm.weight", embd, 1f)
+            .AddTensor("blk.0.attn_q.weight", [embd, embd], random, 0.2f)
+            .AddTensor("blk.0.attn_k.weight", [embd, embd], random, 0.2f)
+            .AddTensor("blk.0.attn_v.weight", [embd, embd], random, 0.2f)
+            .AddTensor("blk.0.attn_output.weight", [embd, embd], random, 0.2f)
+            .AddConstant("blk.0.ffn_norm.weight", embd, 1f)
+            .AddTensor("blk.0.ffn_gate.weight", [embd, ff], random, 0.2f)
+            .AddTensor("blk.0.ffn_down.weight", [ff, embd], random, 0.2f)
+            .AddTensor("blk.0.ffn_up.weight", [embd, ff], random, 0.2f);
+        w.Write(path);
+    });
+
+    private static GgufWriter CopyTokenizer(GgufFile vocab)
+    {
+        var writer = new GgufWriter();
+        foreach (var (key, value) in vocab.Metadata)
+        {
+            if (key.StartsWith("tokenizer.", StringComparison.Ordinal))
+            {
+                writer.Set(key, value);
+            }
+        }
+
+        return writer;
+    }
+
+    private static string Cached(string name, Action<string> write)
+    {
+        lock (Gate)
+        {
+            Directory.CreateDirectory(GeneratedFolder);
+            var path = Path.Combine(GeneratedFolder, name);
+            if (!File.Exists(path))
+            {
+                write(path);
+            }
+
+            return path;
+        }
+    }
+}
