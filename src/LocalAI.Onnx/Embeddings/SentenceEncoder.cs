@@ -17,6 +17,10 @@ internal sealed class SentenceEncoder : IDisposable
     private readonly bool _hasTokenTypeIds;
     private readonly string[] _outputNames;
     private readonly int _maxBatchSize;
+    private readonly RunOptions _benchmarkRunOptions = new();
+
+    /// <summary>The fixed cost of one <c>InferenceSession.Run</c>, in tokens: what a sub-batch must save in padding to be worth running apart.</summary>
+    internal const int RunOverheadTokens = 32;
 
     private SentenceEncoder(SentenceEncoderConfig config, SentenceTokenizer tokenizer, InferenceSession session, ModelSignature signature, int maxBatchSize)
     {
@@ -117,6 +121,30 @@ internal sealed class SentenceEncoder : IDisposable
     /// <returns>One vector per text, in the order given.</returns>
     public float[][] Embed(TokenizedBatch batch, bool sortByLength, CancellationToken cancellationToken)
     {
+        var results = new float[batch.Ids.Length][];
+        using var runOptions = new RunOptions();
+        using var registration = cancellationToken.CanBeCanceled ? cancellationToken.Register(static o => ((RunOptions)o!).Terminate = true, runOptions) : default;
+        foreach (var rows in PlanSubBatches(batch, sortByLength))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var inputs = BuildInputs(batch.Ids, rows);
+            RunAndPool(batch.Ids, rows, inputs, results, runOptions, cancellationToken);
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Cuts a batch into sub-batches of at most the configured size. Sorted by length, the cuts are placed where they
+    /// cost least: each sub-batch costs a fixed overhead (<see cref="RunOverheadTokens"/>) plus its rows times its
+    /// longest text, so a long text does not make a sub-batch of short ones pay for its padding. Without sorting (the
+    /// naive path, kept for comparison) the texts are cut in the order given.
+    /// </summary>
+    /// <param name="batch">The tokenized texts.</param>
+    /// <param name="sortByLength">Whether to sort by length and cut at the cheapest places.</param>
+    /// <returns>The row numbers of each sub-batch.</returns>
+    internal List<int[]> PlanSubBatches(TokenizedBatch batch, bool sortByLength)
+    {
         var count = batch.Ids.Length;
         var order = new int[count];
         for (var i = 0; i < count; i++)
@@ -124,31 +152,56 @@ internal sealed class SentenceEncoder : IDisposable
             order[i] = i;
         }
 
-        if (sortByLength)
+        var plan = new List<int[]>();
+        if (!sortByLength)
         {
-            var lengths = new int[count];
-            for (var i = 0; i < count; i++)
+            for (var start = 0; start < count; start += _maxBatchSize)
             {
-                lengths[i] = batch.Ids[i].Length;
+                plan.Add(order[start..Math.Min(start + _maxBatchSize, count)]);
             }
 
-            Array.Sort(lengths, order);
+            return plan;
         }
 
-        var results = new float[count][];
-        using var runOptions = new RunOptions();
-        using var registration = cancellationToken.CanBeCanceled ? cancellationToken.Register(static o => ((RunOptions)o!).Terminate = true, runOptions) : default;
-        for (var start = 0; start < count; start += _maxBatchSize)
+        var lengths = new int[count];
+        for (var i = 0; i < count; i++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var rows = order.AsSpan(start, Math.Min(_maxBatchSize, count - start));
-            RunSubBatch(batch.Ids, rows, results, runOptions, cancellationToken);
+            lengths[i] = batch.Ids[i].Length;
         }
 
-        return results;
+        Array.Sort(lengths, order);
+
+        // cost[j] is the least cost of the first j sorted texts; cut[j] where its last sub-batch starts.
+        var cost = new long[count + 1];
+        var cut = new int[count + 1];
+        for (var end = 1; end <= count; end++)
+        {
+            cost[end] = long.MaxValue;
+            for (var start = Math.Max(0, end - _maxBatchSize); start < end; start++)
+            {
+                var candidate = cost[start] + RunOverheadTokens + ((long)(end - start) * lengths[end - 1]);
+                if (candidate < cost[end])
+                {
+                    cost[end] = candidate;
+                    cut[end] = start;
+                }
+            }
+        }
+
+        for (var end = count; end > 0; end = cut[end])
+        {
+            plan.Add(order[cut[end]..end]);
+        }
+
+        plan.Reverse();
+        return plan;
     }
 
-    private void RunSubBatch(int[][] ids, ReadOnlySpan<int> rows, float[][] results, RunOptions runOptions, CancellationToken cancellationToken)
+    /// <summary>Builds the padded model inputs of one sub-batch: ids padded to the sub-batch's longest text, the attention mask, zero segment ids.</summary>
+    /// <param name="ids">The token ids of every text.</param>
+    /// <param name="rows">The texts of this sub-batch.</param>
+    /// <returns>The inputs.</returns>
+    internal SubBatchInputs BuildInputs(int[][] ids, int[] rows)
     {
         var batchSize = rows.Length;
         var sequenceLength = 0;
@@ -172,26 +225,55 @@ internal sealed class SentenceEncoder : IDisposable
             mask?.AsSpan(offset, tokens.Length).Fill(1);
         }
 
-        long[] shape = [batchSize, sequenceLength];
-        var inputs = new List<OrtValue>(3);
+        return new SubBatchInputs(inputIds, mask, _hasTokenTypeIds ? new long[inputIds.Length] : null, batchSize, sequenceLength);
+    }
+
+    /// <summary>Runs the model on prepared inputs and throws the output away: the cost of <c>InferenceSession.Run</c> alone, for benchmarks.</summary>
+    /// <param name="inputs">The inputs.</param>
+    internal void RunOnly(SubBatchInputs inputs)
+    {
+        var values = CreateValues(inputs);
         try
         {
-            foreach (var name in _inputNames)
+            using var outputs = _session.Run(_benchmarkRunOptions, _inputNames, values, _outputNames);
+        }
+        finally
+        {
+            foreach (var value in values)
             {
-                var data = name switch
-                {
-                    ModelSignature.InputIds => inputIds,
-                    ModelSignature.AttentionMask => mask!,
-                    _ => new long[inputIds.Length],
-                };
-                inputs.Add(OrtValue.CreateTensorValueFromMemory(data, shape));
+                value.Dispose();
             }
+        }
+    }
 
+    private List<OrtValue> CreateValues(SubBatchInputs inputs)
+    {
+        long[] shape = [inputs.BatchSize, inputs.SequenceLength];
+        var values = new List<OrtValue>(_inputNames.Length);
+        foreach (var name in _inputNames)
+        {
+            var data = name switch
+            {
+                ModelSignature.InputIds => inputs.InputIds,
+                ModelSignature.AttentionMask => inputs.AttentionMask!,
+                _ => inputs.TokenTypeIds!,
+            };
+            values.Add(OrtValue.CreateTensorValueFromMemory(data, shape));
+        }
+
+        return values;
+    }
+
+    private void RunAndPool(int[][] ids, int[] rows, SubBatchInputs inputs, float[][] results, RunOptions runOptions, CancellationToken cancellationToken)
+    {
+        var values = CreateValues(inputs);
+        try
+        {
             var started = Stopwatch.GetTimestamp();
             IDisposableReadOnlyCollection<OrtValue> outputs;
             try
             {
-                outputs = _session.Run(runOptions, _inputNames, inputs, _outputNames);
+                outputs = _session.Run(runOptions, _inputNames, values, _outputNames);
             }
             catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
             {
@@ -202,14 +284,14 @@ internal sealed class SentenceEncoder : IDisposable
             using (outputs)
             {
                 var outputShape = outputs[0].GetTensorTypeAndShape().Shape;
-                if (outputShape is not [var b, var s, var h] || b != batchSize || s != sequenceLength || h != Dimensions)
+                if (outputShape is not [var b, var s, var h] || b != inputs.BatchSize || s != inputs.SequenceLength || h != Dimensions)
                 {
-                    throw new InvalidModelFileException(Config.OnnxPath, $"its output has shape [{string.Join(", ", outputShape)}] for an input of [{batchSize}, {sequenceLength}]; a sentence encoder returns [batch, sequence, {Dimensions}].", null);
+                    throw new InvalidModelFileException(Config.OnnxPath, $"its output has shape [{string.Join(", ", outputShape)}] for an input of [{inputs.BatchSize}, {inputs.SequenceLength}]; a sentence encoder returns [batch, sequence, {Dimensions}].", null);
                 }
 
                 var hidden = outputs[0].GetTensorDataAsSpan<float>();
-                var rowSize = sequenceLength * Dimensions;
-                for (var r = 0; r < batchSize; r++)
+                var rowSize = inputs.SequenceLength * Dimensions;
+                for (var r = 0; r < rows.Length; r++)
                 {
                     var vector = new float[Dimensions];
                     Pooling.Pool(hidden.Slice(r * rowSize, rowSize), ids[rows[r]].Length, Config.Pooling, vector);
@@ -224,13 +306,17 @@ internal sealed class SentenceEncoder : IDisposable
         }
         finally
         {
-            foreach (var input in inputs)
+            foreach (var value in values)
             {
-                input.Dispose();
+                value.Dispose();
             }
         }
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        _benchmarkRunOptions.Dispose();
+    }
 }
