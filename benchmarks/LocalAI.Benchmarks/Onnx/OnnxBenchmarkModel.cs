@@ -36,6 +36,14 @@ internal static class OnnxBenchmarkModel
         })];
     }
 
+    /// <summary>Short sentences of 5 to 12 words, the same on every run.</summary>
+    public static string[] ShortTexts(int count)
+    {
+        var random = new Random(11);
+        return [.. Enumerable.Range(0, count).Select(_ =>
+            string.Join(' ', Enumerable.Range(0, random.Next(5, 13)).Select(_ => Words[random.Next(Words.Length)])) + ".")];
+    }
+
     /// <summary>A RAG-sized chunk of about 180 words (truncated to the model's maximum).</summary>
     public static string[] Chunks(int count)
     {
