@@ -1,0 +1,26 @@
+using LocalAI.Onnx.Tokenization;
+
+namespace LocalAI.Onnx.Models;
+
+/// <summary>What a sentence-transformers folder says about its model, with the options' overrides applied.</summary>
+/// <param name="ModelId">The model name (the folder's name unless overridden).</param>
+/// <param name="Directory">The model folder.</param>
+/// <param name="OnnxPath">The ONNX file.</param>
+/// <param name="Vocabulary">The tokens in id order.</param>
+/// <param name="Tokenizer">The tokenizer settings.</param>
+/// <param name="MaxSequenceLength">The maximum number of tokens per text, special tokens included.</param>
+/// <param name="Pooling">The pooling.</param>
+/// <param name="Normalize">Whether sentence vectors are scaled to unit length.</param>
+/// <param name="Dimensions">The sentence vector size the configuration declares, when it declares one.</param>
+/// <param name="Family">The architecture (<c>model_type</c> in <c>config.json</c>), when known.</param>
+internal sealed record SentenceEncoderConfig(
+    string ModelId,
+    string Directory,
+    string OnnxPath,
+    IReadOnlyList<string> Vocabulary,
+    WordPieceSettings Tokenizer,
+    int MaxSequenceLength,
+    OnnxPoolingMode Pooling,
+    bool Normalize,
+    int? Dimensions,
+    string? Family);

@@ -1,0 +1,120 @@
+using LocalAI.Onnx.Tests.Support;
+using Microsoft.Extensions.AI;
+
+namespace LocalAI.Onnx.Tests;
+
+public sealed class OnnxBackendTests : IDisposable
+{
+    private readonly TemporaryDirectory _models = new();
+
+    public OnnxBackendTests()
+    {
+        Fixtures.CopyDirectory(Fixtures.TinyBert, Path.Combine(_models.Path, "all-MiniLM-L6-v2"));
+        Fixtures.CopyDirectory(Fixtures.TinyBert, Path.Combine(_models.Path, "bge-small-en-v1.5"));
+        Directory.CreateDirectory(Path.Combine(_models.Path, "not-a-model"));
+    }
+
+    public void Dispose() => _models.Dispose();
+
+    [Fact]
+    public async Task ListModelsAsync_lists_the_model_folders_with_their_dimensions()
+    {
+        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = Path.Combine(_models.Path, "all-MiniLM-L6-v2") });
+
+        var models = await backend.ListModelsAsync();
+
+        Assert.Equal(["all-MiniLM-L6-v2", "bge-small-en-v1.5"], models.Select(m => m.Id));
+        Assert.All(models, m =>
+        {
+            Assert.Equal("onnx", m.BackendId);
+            Assert.Equal(32, m.EmbeddingDimensions);
+            Assert.Equal("bert", m.Family);
+            Assert.Equal(BackendCapabilities.Embeddings, m.Capabilities);
+            Assert.True(m.SizeBytes > 1_000_000);
+            Assert.False(m.IsLoaded);
+        });
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_loads_the_default_model_and_reports_it_loaded()
+    {
+        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelsDirectory = _models.Path });
+
+        var status = await backend.GetStatusAsync();
+
+        Assert.True(status.IsAvailable, status.Reason);
+        Assert.StartsWith("onnxruntime 1.", status.Version, StringComparison.Ordinal);
+        Assert.True(status.Models.Single(m => m.Id == "all-MiniLM-L6-v2").IsLoaded);
+        Assert.Equal(128, status.Models.Single(m => m.Id == "all-MiniLM-L6-v2").ContextLength);
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_of_a_corrupt_default_model_is_unavailable_with_the_reason()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_models.Path, "all-MiniLM-L6-v2", "model.onnx"), "oops");
+        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = Path.Combine(_models.Path, "all-MiniLM-L6-v2") });
+
+        var status = await backend.GetStatusAsync();
+
+        Assert.False(status.IsAvailable);
+        Assert.Contains("does not start like an ONNX model", status.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetEmbeddingGenerator_serves_each_listed_model_under_its_own_identity()
+    {
+        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = Path.Combine(_models.Path, "all-MiniLM-L6-v2") });
+
+        var byDefault = backend.GetEmbeddingGenerator();
+        var other = backend.GetEmbeddingGenerator("bge-small-en-v1.5");
+        var result = await other.GenerateAsync([Fixtures.ReferenceCases[0].Text]);
+
+        Assert.Equal(new EmbeddingModelIdentity("all-MiniLM-L6-v2", 32), EmbeddingModelIdentity.FromGenerator(byDefault));
+        Assert.Equal(new EmbeddingModelIdentity("bge-small-en-v1.5", 32), EmbeddingModelIdentity.FromGenerator(other));
+        Assert.Same(byDefault, backend.GetEmbeddingGenerator("all-minilm-l6-v2"));
+        Assert.Same(other, backend.GetEmbeddingGenerator("bge-small-en-v1.5"));
+        Assert.Equal("bge-small-en-v1.5", result[0].ModelId);
+    }
+
+    [Fact]
+    public async Task The_model_id_option_renames_the_default_model()
+    {
+        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = Path.Combine(_models.Path, "all-MiniLM-L6-v2"), ModelId = "sentence-transformers/all-MiniLM-L6-v2" });
+
+        var models = await backend.ListModelsAsync();
+
+        Assert.Equal("sentence-transformers/all-MiniLM-L6-v2", backend.GetEmbeddingGenerator().GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId);
+        Assert.Contains(models, m => m.Id == "sentence-transformers/all-MiniLM-L6-v2");
+    }
+
+    [Fact]
+    public async Task An_unknown_model_is_not_found_with_a_hint()
+    {
+        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelsDirectory = _models.Path });
+
+        Assert.Throws<ModelNotFoundException>(() => backend.GetEmbeddingGenerator("not-a-model"));
+        Assert.Throws<ModelNotFoundException>(() => backend.GetEmbeddingGenerator("../all-MiniLM-L6-v2"));
+    }
+
+    [Fact]
+    public async Task The_backend_serves_embeddings_only()
+    {
+        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelsDirectory = _models.Path });
+
+        Assert.Equal("onnx", backend.Id);
+        Assert.Equal(BackendCapabilities.Embeddings, backend.Capabilities);
+        Assert.Throws<NotSupportedException>(() => backend.GetChatClient());
+    }
+
+    [Fact]
+    public async Task An_empty_models_directory_makes_the_backend_unavailable()
+    {
+        using var empty = new TemporaryDirectory();
+        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelsDirectory = empty.Path });
+
+        var status = await backend.GetStatusAsync();
+
+        Assert.False(status.IsAvailable);
+        Assert.Contains("model.onnx", status.Reason, StringComparison.Ordinal);
+    }
+}
