@@ -175,6 +175,7 @@ public sealed class ChatCouncilTests
 
         Assert.Contains("Only 1 of 3", ex.Message, StringComparison.Ordinal);
         Assert.Contains("at least 2", ex.Message, StringComparison.Ordinal);
+        Assert.True(ex.InnerException is BackendUnavailableException or ModelNotFoundException);
         Assert.Contains("agent_2 (m2): Ollama at http://127.0.0.1:11434 refused the connection.", ex.Message, StringComparison.Ordinal);
         Assert.Contains("agent_3 (m3): Model 'qwen3' is not installed; pull it first.", ex.Message, StringComparison.Ordinal);
         var session = Assert.IsType<CouncilSession>(ex.Session);

@@ -18,6 +18,7 @@ internal sealed class CouncilRun
     private readonly List<CouncilGeneration> _generations = [];
     private readonly List<CouncilFailure> _failures = [];
     private readonly long _startTimestamp;
+    private Exception? _firstOpinionError;
     private CouncilOpinion[] _opinions = [];
     private CouncilReview[] _reviews = [];
     private CouncilRanking _ranking = CouncilRanking.Empty;
@@ -49,7 +50,7 @@ internal sealed class CouncilRun
         var quorum = Math.Min(_council.Options.Quorum, _council.Agents.Count);
         if (answered.Count < quorum)
         {
-            throw new CouncilFailedException(QuorumMessage(answered.Count, quorum), FirstError(CouncilStage.Opinions))
+            throw new CouncilFailedException(QuorumMessage(answered.Count, quorum), _firstOpinionError)
             {
                 Session = BuildSession(null),
             };
@@ -330,18 +331,14 @@ internal sealed class CouncilRun
     private void RecordFailure(CouncilStage stage, string agentId, string model, Exception error)
     {
         Log.GenerationFailed(_logger, SessionId, agentId, model, stage, error.Message);
+        if (stage == CouncilStage.Opinions)
+        {
+            Interlocked.CompareExchange(ref _firstOpinionError, error, null);
+        }
+
         lock (_failures)
         {
             _failures.Add(new CouncilFailure(stage, agentId, model, error.Message, error.GetType().FullName));
-        }
-    }
-
-    private Exception? FirstError(CouncilStage stage)
-    {
-        lock (_failures)
-        {
-            var first = _failures.FirstOrDefault(f => f.Stage == stage);
-            return first is null ? null : new LocalAIException(first.AgentId + ": " + first.Error);
         }
     }
 
