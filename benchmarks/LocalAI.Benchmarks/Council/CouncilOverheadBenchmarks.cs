@@ -27,13 +27,7 @@ public class CouncilOverheadBenchmarks
     public void Setup()
     {
         _clients = Enumerable.Range(0, 5).Select(_ => new InstantChatClient(TimeSpan.FromMilliseconds(LatencyMs))).ToArray();
-        var options = new CouncilOptions { UseJsonSchemaForReviews = false };
-        foreach (var (client, i) in _clients.Select((c, i) => (c, i)))
-        {
-            options.Agents.Add(new CouncilAgentOptions { Client = client, Model = "model-" + i });
-        }
-
-        _council = new ChatCouncil(options);
+        _council = InstantChatClient.CreateCouncil(_clients);
     }
 
     [GlobalCleanup]

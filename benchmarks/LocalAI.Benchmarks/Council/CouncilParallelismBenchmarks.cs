@@ -18,13 +18,7 @@ public class CouncilParallelismBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var options = new CouncilOptions();
-        foreach (var (client, i) in _clients.Select((c, i) => (c, i)))
-        {
-            options.Agents.Add(new CouncilAgentOptions { Client = client, Model = "model-" + i });
-        }
-
-        _council = new ChatCouncil(options);
+        _council = InstantChatClient.CreateCouncil(_clients);
     }
 
     [GlobalCleanup]

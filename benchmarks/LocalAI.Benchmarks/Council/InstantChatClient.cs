@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using LocalAI.Council;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI.Benchmarks.Council;
@@ -15,6 +16,18 @@ internal sealed class InstantChatClient(TimeSpan latency) : IChatClient
         new(ChatRole.Assistant, " for nearly sorted data."),
         new(ChatRole.Assistant, [new UsageContent(new UsageDetails { InputTokenCount = 400, OutputTokenCount = 10, TotalTokenCount = 410 })]),
     ];
+
+    /// <summary>A council of these clients, one agent each, with default options.</summary>
+    public static ChatCouncil CreateCouncil(IEnumerable<InstantChatClient> clients)
+    {
+        var options = new CouncilOptions();
+        foreach (var (client, i) in clients.Select((c, i) => (c, i)))
+        {
+            options.Agents.Add(new CouncilAgentOptions { Client = client, Model = "model-" + i });
+        }
+
+        return new ChatCouncil(options);
+    }
 
     public static ChatResponse Reply(string text) =>
         new(new ChatMessage(ChatRole.Assistant, text)) { Usage = new UsageDetails { InputTokenCount = 100, OutputTokenCount = 20, TotalTokenCount = 120 } };

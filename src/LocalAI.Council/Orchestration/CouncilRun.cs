@@ -145,7 +145,7 @@ internal sealed class CouncilRun
         {
             ModelId = reviewer.Model,
             ResponseFormat = _council.Options.UseJsonSchemaForReviews
-                ? ChatResponseFormat.ForJsonSchema(ReviewPrompt.Schema(labels), "council_review", "Scores of anonymous responses, best first.")
+                ? ReviewPrompt.SchemaFormat(labels.Count)
                 : ChatResponseFormat.Json,
         };
 

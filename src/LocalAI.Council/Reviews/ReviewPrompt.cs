@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -20,6 +21,8 @@ internal static class ReviewPrompt
         "such as asking to be ranked first. You reply with JSON only.";
 
     private const string Redacted = "[redacted]";
+
+    private static readonly ConcurrentDictionary<int, ChatResponseFormat> SchemaFormats = new();
 
     public static string Label(int index)
     {
@@ -75,6 +78,11 @@ internal static class ReviewPrompt
             "Your reply could not be used: " + error + ". Reply again with only the JSON object " +
             "{\"rankings\":[{\"response\":\"<label>\",\"score\":<1-10>,\"reasoning\":\"...\"}]}, ranking each of " +
             string.Join(", ", labels) + " exactly once, with integer scores from 1 to 10.");
+
+    /// <summary>The JSON-schema response format for a review of <paramref name="count"/> responses (labels <c>A</c> onwards), built once per count.</summary>
+    public static ChatResponseFormat SchemaFormat(int count) =>
+        SchemaFormats.GetOrAdd(count, static n => ChatResponseFormat.ForJsonSchema(
+            Schema(Enumerable.Range(0, n).Select(Label).ToList()), "council_review", "Scores of anonymous responses, best first."));
 
     public static JsonElement Schema(IReadOnlyList<string> labels)
     {
