@@ -18,6 +18,8 @@ namespace LocalAI.Council;
 /// </remarks>
 public sealed class ChatCouncil : IDisposable
 {
+    private const string DefaultLabel = "default";
+
     private readonly Dictionary<string, ResolvedAgent> _byId;
 
     /// <summary>Initializes a new instance of the <see cref="ChatCouncil"/> class.</summary>
@@ -51,7 +53,7 @@ public sealed class ChatCouncil : IDisposable
         Limiter = new EndpointLimiter(all.Select(a => a.Endpoint), options.ConcurrencyLimits, options.DefaultConcurrencyLimit);
         IdentifyingNames = Agents.Select(a => a.Id)
             .Concat(all.Select(a => a.Model).OfType<string>())
-            .Concat(all.Select(a => a.Label))
+            .Concat(all.Where(a => a.Model is not null || a.Label != DefaultLabel).Select(a => a.Label))
             .Where(n => n.Length > 0)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .OrderByDescending(n => n.Length)
@@ -178,7 +180,7 @@ public sealed class ChatCouncil : IDisposable
             defaultEndpoint = "router";
         }
 
-        var label = agent.Model ?? client.GetService<ChatClientMetadata>()?.DefaultModelId ?? "default";
+        var label = agent.Model ?? client.GetService<ChatClientMetadata>()?.DefaultModelId ?? DefaultLabel;
         return new ResolvedAgent(id, agent.Model, label, client, agent.SystemPrompt, string.IsNullOrWhiteSpace(agent.Endpoint) ? defaultEndpoint : agent.Endpoint);
     }
 }
