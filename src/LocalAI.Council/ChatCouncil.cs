@@ -181,6 +181,6 @@ public sealed class ChatCouncil : IDisposable
         }
 
         var label = agent.Model ?? client.GetService<ChatClientMetadata>()?.DefaultModelId ?? DefaultLabel;
-        return new ResolvedAgent(id, agent.Model, label, client, agent.SystemPrompt, string.IsNullOrWhiteSpace(agent.Endpoint) ? defaultEndpoint : agent.Endpoint);
+        return new ResolvedAgent(id, agent.Model, label, client, agent.SystemPrompt, string.IsNullOrWhiteSpace(agent.Endpoint) ? defaultEndpoint : agent.Endpoint, agent.MaxOutputTokens);
     }
 }

@@ -389,6 +389,7 @@ public sealed class ChatCouncilTests
         var b = Script.Agent("b", "B.");
         var options = Script.Options((a, "m1"), (b, "m2"));
         options.Agents[0].SystemPrompt = "You are a sceptical physicist.";
+        options.Agents[0].MaxOutputTokens = 256;
         using var council = new ChatCouncil(options);
 
         await council.RunAsync(Question).Within();
@@ -396,7 +397,8 @@ public sealed class ChatCouncilTests
         var opinion = Assert.Single(a.CallsOf(CallKind.Opinion));
         Assert.Equal([ChatRole.System, ChatRole.User], opinion.Messages.Select(m => m.Role));
         Assert.Equal("You are a sceptical physicist.", opinion.Messages[0].Text);
-        Assert.Equal("m1", opinion.Options!.ModelId);
+        Assert.Equal(("m1", 256), (opinion.Options!.ModelId, opinion.Options.MaxOutputTokens));
+        Assert.Equal(256, Assert.Single(a.CallsOf(CallKind.Review)).Options!.MaxOutputTokens);
         Assert.Equal([ChatRole.User], Assert.Single(b.CallsOf(CallKind.Opinion)).Messages.Select(m => m.Role));
     }
 

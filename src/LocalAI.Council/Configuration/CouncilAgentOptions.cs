@@ -27,6 +27,10 @@ public sealed class CouncilAgentOptions
     /// <value>The default value is <see langword="null"/>: no persona.</value>
     public string? SystemPrompt { get; set; }
 
+    /// <summary>Gets or sets the most tokens each of this agent's generations may produce (sent as <see cref="ChatOptions.MaxOutputTokens"/>).</summary>
+    /// <value>The default value is <see langword="null"/>: the backend's default.</value>
+    public int? MaxOutputTokens { get; set; }
+
     /// <summary>Gets or sets the chat client to use directly (set in code; not bound from configuration).</summary>
     /// <value>The default value is <see langword="null"/>: resolved from <see cref="Backend"/> or the router.</value>
     public IChatClient? Client { get; set; }

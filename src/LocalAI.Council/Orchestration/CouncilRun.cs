@@ -93,7 +93,7 @@ internal sealed class CouncilRun
             CouncilStage.Opinions,
             "opinion",
             messages,
-            new ChatOptions { ModelId = agent.Model },
+            agent.NewOptions(),
             () => Emit(new OpinionStartedEvent(SessionId, Now, agent.Id, agent.Label)),
             cancellationToken).ConfigureAwait(false);
 
@@ -141,13 +141,8 @@ internal sealed class CouncilRun
         var labels = labelled.Select(l => l.Label).ToList();
         var labelMap = labelled.ToDictionary(l => l.Label, l => l.Opinion.AgentId, StringComparer.Ordinal);
         var messages = ReviewPrompt.Build(_question, labelled.Select(l => (l.Label, l.Opinion.Text!)).ToList(), names);
-        var options = new ChatOptions
-        {
-            ModelId = reviewer.Model,
-            ResponseFormat = _council.Options.UseJsonSchemaForReviews
-                ? ReviewPrompt.SchemaFormat(labels.Count)
-                : ChatResponseFormat.Json,
-        };
+        var options = reviewer.NewOptions();
+        options.ResponseFormat = _council.Options.UseJsonSchemaForReviews ? ReviewPrompt.SchemaFormat(labels.Count) : ChatResponseFormat.Json;
 
         var first = await CallAsync(reviewer, reviewer.Id, CouncilStage.Review, "review", messages, options, null, cancellationToken).ConfigureAwait(false);
         var tokens = first.Tokens;
@@ -245,7 +240,7 @@ internal sealed class CouncilRun
         Exception? error = null;
         try
         {
-            await foreach (var update in writer.Client.GetStreamingResponseAsync(messages, new ChatOptions { ModelId = writer.Model }, linked.Token).ConfigureAwait(false))
+            await foreach (var update in writer.Client.GetStreamingResponseAsync(messages, writer.NewOptions(), linked.Token).ConfigureAwait(false))
             {
                 updates.Add(update);
                 var piece = update.Text;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 namespace LocalAI.Council;
 
 /// <summary>A council member with its chat client resolved.</summary>
-internal sealed class ResolvedAgent(string id, string? model, string label, IChatClient client, string? systemPrompt, string endpoint)
+internal sealed class ResolvedAgent(string id, string? model, string label, IChatClient client, string? systemPrompt, string endpoint, int? maxOutputTokens)
 {
     public string Id { get; } = id;
 
@@ -19,5 +19,10 @@ internal sealed class ResolvedAgent(string id, string? model, string label, ICha
 
     public string Endpoint { get; } = endpoint;
 
-    public ResolvedAgent WithId(string newId) => new(newId, Model, Label, Client, SystemPrompt, Endpoint);
+    public int? MaxOutputTokens { get; } = maxOutputTokens;
+
+    public ResolvedAgent WithId(string newId) => new(newId, Model, Label, Client, SystemPrompt, Endpoint, MaxOutputTokens);
+
+    /// <summary>Creates fresh options for one request of this agent.</summary>
+    public ChatOptions NewOptions() => new() { ModelId = Model, MaxOutputTokens = MaxOutputTokens };
 }

@@ -14,6 +14,9 @@ public abstract class CouncilEndToEndTests
     /// <summary>Gets how long one real generation may take on the test machine.</summary>
     protected virtual TimeSpan GenerationTimeout => TimeSpan.FromSeconds(60);
 
+    /// <summary>Gets the most tokens each generation may produce, so that tiny random models stop early.</summary>
+    protected virtual int? MaxOutputTokens => 64;
+
     /// <summary>Creates the agents' clients and model names (two or three; they may share one model).</summary>
     protected abstract Task<IReadOnlyList<(IChatClient Client, string Model)>> CreateAgentsAsync();
 
@@ -24,7 +27,7 @@ public abstract class CouncilEndToEndTests
         var options = new CouncilOptions { GenerationTimeout = GenerationTimeout, Quorum = agents.Count };
         foreach (var (client, model) in agents)
         {
-            options.Agents.Add(new CouncilAgentOptions { Client = client, Model = model });
+            options.Agents.Add(new CouncilAgentOptions { Client = client, Model = model, MaxOutputTokens = MaxOutputTokens });
         }
 
         using var council = new ChatCouncil(options);
@@ -48,7 +51,7 @@ public abstract class CouncilEndToEndTests
         var options = new CouncilOptions { GenerationTimeout = GenerationTimeout, Quorum = 1 };
         foreach (var (client, model) in agents)
         {
-            options.Agents.Add(new CouncilAgentOptions { Client = client, Model = model });
+            options.Agents.Add(new CouncilAgentOptions { Client = client, Model = model, MaxOutputTokens = MaxOutputTokens });
         }
 
         using var council = new ChatCouncil(options);
