@@ -1,0 +1,26 @@
+namespace LocalAI.Council;
+
+/// <summary>The token usage of one stage, per model and in total.</summary>
+/// <param name="ByModel">The counts per model name.</param>
+/// <param name="TotalPromptTokens">The prompt tokens of the stage.</param>
+/// <param name="TotalCompletionTokens">The completion tokens of the stage.</param>
+/// <param name="TotalTokens">The total tokens of the stage.</param>
+public sealed record StageTokenUsage(
+    IReadOnlyDictionary<string, TokenCounts> ByModel,
+    long TotalPromptTokens,
+    long TotalCompletionTokens,
+    long TotalTokens)
+{
+    internal static StageTokenUsage From(IEnumerable<CouncilGeneration> generations)
+    {
+        var byModel = new SortedDictionary<string, TokenCounts>(StringComparer.Ordinal);
+        var total = TokenCounts.Zero;
+        foreach (var generation in generations)
+        {
+            byModel[generation.Model] = byModel.TryGetValue(generation.Model, out var sum) ? sum + generation.Tokens : generation.Tokens;
+            total += generation.Tokens;
+        }
+
+        return new(byModel, total.PromptTokens, total.CompletionTokens, total.TotalTokens);
+    }
+}

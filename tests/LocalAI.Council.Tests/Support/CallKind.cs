@@ -1,0 +1,9 @@
+namespace LocalAI.Council.Tests.Support;
+
+public enum CallKind
+{
+    Opinion,
+    Review,
+    Repair,
+    Synthesis,
+}
