@@ -26,6 +26,7 @@ public sealed class OllamaTestServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, DateTimeOffset> _loaded = new(StringComparer.OrdinalIgnoreCase);
     private WebApplication? _app;
     private int _active;
+    private readonly TaskCompletionSource _streamAborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _aborted;
 
     private OllamaTestServer()
@@ -55,6 +56,9 @@ public sealed class OllamaTestServer : IAsyncDisposable
 
     /// <summary>Gets how many streaming responses saw the client go away before they finished.</summary>
     public int AbortedStreams => Volatile.Read(ref _aborted);
+
+    /// <summary>Gets a task that completes when the first streaming response sees its client go away.</summary>
+    public Task StreamAborted => _streamAborted.Task;
 
     /// <summary>Gets the installed models.</summary>
     public IReadOnlyDictionary<string, TestModel> Installed => _installed;
@@ -368,6 +372,7 @@ public sealed class OllamaTestServer : IAsyncDisposable
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
             Interlocked.Increment(ref _aborted);
+            _streamAborted.TrySetResult();
         }
     }
 
@@ -522,9 +527,13 @@ public sealed class OllamaTestServer : IAsyncDisposable
         {
             for (var i = 0; i < tokens.Count; i++)
             {
+                if (Faults.BeforeToken is { } gate)
+                {
+                    await gate(i, abort);
+                }
+
                 if (Faults.EofAfterTokens == i)
                 {
-                    await context.Response.Body.FlushAsync(abort);
                     context.Abort();
                     return;
                 }
@@ -533,11 +542,6 @@ public sealed class OllamaTestServer : IAsyncDisposable
                 {
                     await context.Response.WriteAsync("{\"model\": \"" + model.Name + "\", \"message\": {\n", abort);
                     await context.Response.Body.FlushAsync(abort);
-                }
-
-                if (Faults.BeforeToken is { } gate)
-                {
-                    await gate(i, abort);
                 }
 
                 var line = new JsonObject { ["model"] = model.Name, ["created_at"] = created, ["done"] = false };
@@ -578,6 +582,7 @@ public sealed class OllamaTestServer : IAsyncDisposable
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
             Interlocked.Increment(ref _aborted);
+            _streamAborted.TrySetResult();
         }
     }
 

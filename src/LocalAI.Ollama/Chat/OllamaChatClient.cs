@@ -43,6 +43,7 @@ internal sealed class OllamaChatClient : IChatClient
             var endpoint = lease.Endpoint;
             using var timeout = new CancellationTokenSource(_timeout, _pool.TimeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            ResponseCancellation.Set(linked.Token);
             try
             {
                 var response = await endpoint.ChatClient.GetResponseAsync(messages, prepared, linked.Token).ConfigureAwait(false);
@@ -50,7 +51,7 @@ internal sealed class OllamaChatClient : IChatClient
                 (response.AdditionalProperties ??= [])[EndpointKey] = endpoint.Uri.ToString();
                 return response;
             }
-            catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw OllamaErrors.Timeout(_backendId, endpoint.Uri, _timeout, streaming: false).WithInner(ex);
             }

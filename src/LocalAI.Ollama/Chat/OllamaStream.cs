@@ -14,6 +14,7 @@ internal sealed class OllamaStream : IAsyncDisposable
     private readonly CancellationToken _callerToken;
     private readonly CancellationTokenSource _idle;
     private readonly CancellationTokenSource _linked;
+    private readonly ITimer _idleTimer;
     private IAsyncEnumerator<ChatResponseUpdate>? _enumerator;
     private bool _done;
 
@@ -24,7 +25,8 @@ internal sealed class OllamaStream : IAsyncDisposable
         _idleTimeout = idleTimeout;
         _model = model;
         _callerToken = cancellationToken;
-        _idle = new CancellationTokenSource(idleTimeout, timeProvider);
+        _idle = new CancellationTokenSource();
+        _idleTimer = timeProvider.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), _idle, idleTimeout, Timeout.InfiniteTimeSpan);
         _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _idle.Token);
     }
 
@@ -37,13 +39,19 @@ internal sealed class OllamaStream : IAsyncDisposable
     {
         var endpoint = _lease.Endpoint;
         bool has;
+        ResponseCancellation.Set(_linked.Token);
         try
         {
             has = await _enumerator!.MoveNextAsync().ConfigureAwait(false);
         }
-        catch (OperationCanceledException ex) when (_idle.IsCancellationRequested && !_callerToken.IsCancellationRequested)
+        catch (Exception ex) when (_idle.IsCancellationRequested && !_callerToken.IsCancellationRequested)
         {
             throw OllamaErrors.Timeout(_backendId, endpoint.Uri, _idleTimeout, streaming: true).WithInner(ex);
+        }
+        catch (Exception ex) when (_callerToken.IsCancellationRequested && ex is not OperationCanceledException)
+        {
+            // The caller cancelled and the response stream was closed under the pending read.
+            throw new OperationCanceledException("The stream was cancelled.", ex, _callerToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -56,6 +64,12 @@ internal sealed class OllamaStream : IAsyncDisposable
 
         if (!has)
         {
+            _callerToken.ThrowIfCancellationRequested();
+            if (_idle.IsCancellationRequested)
+            {
+                throw OllamaErrors.Timeout(_backendId, endpoint.Uri, _idleTimeout, streaming: true);
+            }
+
             if (!_done)
             {
                 throw new BackendProtocolException(
@@ -74,7 +88,7 @@ internal sealed class OllamaStream : IAsyncDisposable
         }
 
         // A token arrived: the stream is alive, so the idle limit starts again.
-        _idle.CancelAfter(_idleTimeout);
+        _idleTimer.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
         Current = update;
         return true;
     }
@@ -90,6 +104,7 @@ internal sealed class OllamaStream : IAsyncDisposable
         }
         finally
         {
+            await _idleTimer.DisposeAsync().ConfigureAwait(false);
             _linked.Dispose();
             _idle.Dispose();
             _lease.Dispose();

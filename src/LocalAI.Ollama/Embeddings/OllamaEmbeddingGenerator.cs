@@ -43,13 +43,14 @@ internal sealed class OllamaEmbeddingGenerator : IEmbeddingGenerator<string, Emb
             var endpoint = lease.Endpoint;
             using var timeout = new CancellationTokenSource(_timeout, _pool.TimeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            ResponseCancellation.Set(linked.Token);
             try
             {
                 var result = await endpoint.EmbeddingGenerator.GenerateAsync(values, prepared, linked.Token).ConfigureAwait(false);
                 endpoint.MarkUp();
                 return result;
             }
-            catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw OllamaErrors.Timeout(_backendId, endpoint.Uri, _timeout, streaming: false).WithInner(ex);
             }
