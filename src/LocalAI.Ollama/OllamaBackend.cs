@@ -167,6 +167,7 @@ public sealed class OllamaBackend : ILocalBackend
             var tracker = new PullProgressTracker(model, i, endpoints.Count);
             Log.Pulling(_logger, model, endpoint.Uri);
             var succeeded = false;
+            ResponseCancellation.Set(cancellationToken);
             try
             {
                 await foreach (var line in endpoint.Client.PullModelAsync(new PullModelRequest { Model = model }, cancellationToken).ConfigureAwait(false))
@@ -183,6 +184,8 @@ public sealed class OllamaBackend : ILocalBackend
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // A cancelled pull closes the response under the pending read.
+                cancellationToken.ThrowIfCancellationRequested();
                 if (ex.Message.Contains("file does not exist", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("not found", StringComparison.OrdinalIgnoreCase))
                 {
                     throw new ModelNotFoundException(model, Id, "Check the name on https://ollama.com/library.", ex);
@@ -191,6 +194,7 @@ public sealed class OllamaBackend : ILocalBackend
                 throw OllamaErrors.Translate(ex, Id, endpoint.Uri, null);
             }
 
+            cancellationToken.ThrowIfCancellationRequested();
             if (!succeeded)
             {
                 throw new BackendProtocolException($"Ollama at {endpoint.Uri} ended the pull of '{model}' without reporting success; the model may be incomplete. Pull it again.") { BackendId = Id };
