@@ -12,7 +12,7 @@ using OllamaSharp.Models;
 namespace LocalAI.Ollama;
 
 /// <summary>An <see cref="ILocalBackend"/> over one or several Ollama servers someone else runs: chat, embeddings, vision, and model list, pull, show and delete.</summary>
-public sealed class OllamaBackend : ILocalBackend
+public sealed class OllamaBackend : ILocalBackend, IDisposable
 {
     private readonly OllamaOptions _options;
     private readonly OllamaEndpointPool _pool;
@@ -274,9 +274,12 @@ public sealed class OllamaBackend : ILocalBackend
     /// <inheritdoc/>
     public ValueTask DisposeAsync()
     {
-        _pool.Dispose();
+        Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Closes the connections to the servers.</summary>
+    public void Dispose() => _pool.Dispose();
 
     private OllamaEndpoint FirstEndpoint()
     {

@@ -38,7 +38,7 @@ public class OllamaFallbackBenchmarks
 
         if (manager.GetCircuitState("ollama") != LocalAI.BackendCircuitState.Open)
         {
-            throw new InvalidOperationException("The Ollama circuit did not open.");
+            throw new InvalidOperationException($"The Ollama circuit did not open ({manager.GetCircuitState("ollama")}, {_failing.RequestsTo("/api/chat").Count} chat requests, {_failing.RequestsTo("/api/version").Count} probes).");
         }
 
         await _refused.GetRequiredService<IChatClient>().GetResponseAsync(Prompt);
@@ -100,7 +100,11 @@ public class OllamaFallbackBenchmarks
             }
 
             b.AddBackend("memory", _ => new MemoryBackend());
-        }).Configure(o => o.Resilience.BreakDuration = TimeSpan.FromHours(1));
+        }).Configure(o =>
+        {
+            o.Resilience.BreakDuration = TimeSpan.FromHours(1);
+            o.Resilience.FailureRatio = 0.5;
+        });
         return services.BuildServiceProvider();
     }
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace LocalAI.Ollama.Embedded;
 
 /// <summary>An <see cref="ILocalBackend"/> over an Ollama server the SDK runs itself; the server starts on the first probe or request.</summary>
-public sealed class OllamaEmbeddedBackend : ILocalBackend
+public sealed class OllamaEmbeddedBackend : ILocalBackend, IDisposable
 {
     private readonly OllamaBackend _inner;
 
@@ -95,4 +95,7 @@ public sealed class OllamaEmbeddedBackend : ILocalBackend
         await _inner.DisposeAsync().ConfigureAwait(false);
         await Server.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>Stops the server (terminate, then kill after the grace period) and closes the connections; prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => Task.Run(() => DisposeAsync().AsTask()).GetAwaiter().GetResult();
 }
