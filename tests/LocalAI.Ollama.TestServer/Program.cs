@@ -34,6 +34,7 @@ if (Environment.GetEnvironmentVariable("OLLAMA_TEST_IGNORE_SIGTERM") == "1")
 try
 {
     await using var server = await OllamaTestServer.StartAsync(host, port);
+    server.Install(new TestModel("embed-384:latest", "bert", "22M", "F16", 45_000_000) { EmbeddingLength = 384 });
     Console.Error.WriteLine($"Listening on {server.Uri} (version {OllamaTestServer.Version}), models in {Environment.GetEnvironmentVariable("OLLAMA_MODELS") ?? "(default)"}, parallel {Environment.GetEnvironmentVariable("OLLAMA_NUM_PARALLEL") ?? "(default)"}");
     if (ignore is not null)
     {

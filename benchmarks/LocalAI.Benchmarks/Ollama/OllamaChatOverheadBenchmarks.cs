@@ -3,7 +3,7 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using LocalAI.Ollama;
-using LocalAI.Ollama.TestServer;
+using LocalAI.Ollama.Embedded;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
 
@@ -30,7 +30,7 @@ public class OllamaChatOverheadBenchmarks
         messages = new[] { new { role = "user", content = "hi" } },
         options = new { num_predict = 1 },
     });
-    private OllamaTestServer _server = null!;
+    private OllamaServerProcess _server = null!;
     private HttpClient _http = null!;
     private OllamaBackend _backend = null!;
     private IChatClient _chat = null!;
@@ -39,11 +39,11 @@ public class OllamaChatOverheadBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _server = await OllamaTestServer.StartAsync();
-        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _server.Uri };
-        _backend = new OllamaBackend(new OllamaOptions { Endpoint = _server.Uri, DefaultModel = "llama3.2", ContextSize = null });
+        _server = await BenchmarkServer.StartAsync();
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _server.Endpoint };
+        _backend = new OllamaBackend(new OllamaOptions { Endpoint = _server.Endpoint, DefaultModel = "llama3.2", ContextSize = null });
         _chat = _backend.GetChatClient();
-        _ollamaSharp = new OllamaApiClient(new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _server.Uri }, "llama3.2");
+        _ollamaSharp = new OllamaApiClient(new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _server.Endpoint }, "llama3.2");
     }
 
     [GlobalCleanup]

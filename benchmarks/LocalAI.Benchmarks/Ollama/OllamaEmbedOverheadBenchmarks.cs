@@ -1,7 +1,7 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using LocalAI.Ollama;
-using LocalAI.Ollama.TestServer;
+using LocalAI.Ollama.Embedded;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
 
@@ -13,7 +13,7 @@ public class OllamaEmbedOverheadBenchmarks
 {
     private static readonly string[] Texts = [.. Enumerable.Range(0, 10).Select(i => $"a short passage of text, number {i}")];
     private static readonly byte[] Body = JsonSerializer.SerializeToUtf8Bytes(new { model = "embed-384", input = Texts });
-    private OllamaTestServer _server = null!;
+    private OllamaServerProcess _server = null!;
     private HttpClient _http = null!;
     private OllamaBackend _backend = null!;
     private IEmbeddingGenerator<string, Embedding<float>> _generator = null!;
@@ -22,12 +22,11 @@ public class OllamaEmbedOverheadBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _server = await OllamaTestServer.StartAsync();
-        _server.Install(new TestModel("embed-384:latest", "bert", "22M", "F16", 45_000_000) { EmbeddingLength = 384 });
-        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _server.Uri };
-        _backend = new OllamaBackend(new OllamaOptions { Endpoint = _server.Uri, EmbeddingModel = "embed-384", EmbeddingDimensions = 384 });
+        _server = await BenchmarkServer.StartAsync();
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _server.Endpoint };
+        _backend = new OllamaBackend(new OllamaOptions { Endpoint = _server.Endpoint, EmbeddingModel = "embed-384", EmbeddingDimensions = 384 });
         _generator = _backend.GetEmbeddingGenerator();
-        _ollamaSharp = new OllamaApiClient(new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _server.Uri }, "embed-384");
+        _ollamaSharp = new OllamaApiClient(new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _server.Endpoint }, "embed-384");
     }
 
     [GlobalCleanup]
