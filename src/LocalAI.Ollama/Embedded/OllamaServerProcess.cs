@@ -20,7 +20,7 @@ public sealed class OllamaServerProcess : IAsyncDisposable
     private readonly SemaphoreSlim _startGate = new(1, 1);
     private readonly Queue<string> _lastLines = new();
     private readonly Lock _linesGate = new();
-    private readonly CancellationTokenSource _stopping = new();
+    private CancellationTokenSource _stopping = new();
     private Process? _process;
     private string? _binary;
     private bool _adopted;
@@ -126,6 +126,13 @@ public sealed class OllamaServerProcess : IAsyncDisposable
                 {
                     return;
                 }
+            }
+
+            if (_stopping.IsCancellationRequested)
+            {
+                // Started again after a stop: crashes are restarted again.
+                _stopping.Dispose();
+                _stopping = new CancellationTokenSource();
             }
 
             await StartCoreAsync(cancellationToken).ConfigureAwait(false);
