@@ -135,6 +135,30 @@ public sealed class OllamaServerProcessTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task AServerThatNeverAnswers_FailsAfterTheStartupDeadline_AndIsStopped()
+    {
+        var script = Path.Combine(_temp, "ollama");
+        File.WriteAllText(script, "#!/bin/sh\necho \"loading, never listening\"\nexec sleep 120\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var states = Channel.CreateUnbounded<OllamaServerStateChangedEventArgs>();
+        await using var server = new OllamaServerProcess(Options(o =>
+        {
+            o.BinaryPath = script;
+            o.StartupTimeout = TimeSpan.FromSeconds(1);
+            o.StopGracePeriod = TimeSpan.FromSeconds(2);
+        }));
+        server.StateChanged += (_, e) => states.Writer.TryWrite(e);
+
+        var ex = await Assert.ThrowsAsync<BackendUnavailableException>(() => server.StartAsync());
+
+        Assert.Contains("did not answer", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("loading, never listening", ex.Message, StringComparison.Ordinal);
+        var starting = await NextAsync(states, OllamaServerState.Starting);
+        Assert.False(IsAlive(starting.ProcessId!.Value));
+    }
+
+    [Fact]
     public async Task AMissingConfiguredBinary_FailsWithWhatToDo()
     {
         await using var server = new OllamaServerProcess(Options(o => o.BinaryPath = Path.Combine(_temp, "no-ollama")));
