@@ -1,0 +1,26 @@
+namespace LocalAI.Ollama.TestServer;
+
+/// <summary>Faults the test server injects into /api/chat, /api/generate, /api/embed and /api/pull; set by tests in the same process.</summary>
+public sealed class ServerFaults
+{
+    /// <summary>Gets or sets an HTTP status to answer with (with Ollama's <c>{"error": ...}</c> body) instead of serving.</summary>
+    public int? StatusCode { get; set; }
+
+    /// <summary>Gets or sets the number of tokens after which the connection is dropped (EOF in the middle of the stream).</summary>
+    public int? EofAfterTokens { get; set; }
+
+    /// <summary>Gets or sets the number of tokens after which a line that is not JSON is sent.</summary>
+    public int? MalformedLineAfterTokens { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the stream ends cleanly but without its <c>done</c> line.</summary>
+    public bool EndWithoutDone { get; set; }
+
+    /// <summary>Gets or sets what the server awaits before it sends anything (a slow first byte); gets the request's abort token.</summary>
+    public Func<CancellationToken, Task>? BeforeResponse { get; set; }
+
+    /// <summary>Gets or sets what the server awaits before token N (0-based) of a stream (a stalled or paced stream).</summary>
+    public Func<int, CancellationToken, Task>? BeforeToken { get; set; }
+
+    /// <summary>Gets or sets what the server awaits before progress step N of a pull.</summary>
+    public Func<int, CancellationToken, Task>? BeforePullStep { get; set; }
+}

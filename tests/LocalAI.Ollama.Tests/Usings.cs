@@ -1,0 +1,2 @@
+global using LocalAI.Ollama.TestServer;
+global using Microsoft.Extensions.AI;
