@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using LocalAI.Benchmarks.Routing;
 
 // dotnet run -c Release --project benchmarks/LocalAI.Benchmarks -- --filter '*Router*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(RouterOverheadBenchmarks).Assembly).Run(args);
