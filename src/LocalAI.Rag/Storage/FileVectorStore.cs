@@ -170,14 +170,14 @@ public sealed class FileVectorStore : IVectorStore
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Top, 1);
         var snapshot = await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        if (snapshot.Model is not null && query.Length != snapshot.Model.Dimensions)
+        {
+            throw new EmbeddingModelMismatchException(snapshot.Model, snapshot.Model with { Dimensions = query.Length }, $"RAG store '{_options.Path}'");
+        }
+
         if (snapshot.Model is null || snapshot.ChunkCount == 0)
         {
             return [];
-        }
-
-        if (query.Length != snapshot.Model.Dimensions)
-        {
-            throw new EmbeddingModelMismatchException(snapshot.Model, snapshot.Model with { Dimensions = query.Length }, $"RAG store '{_options.Path}'");
         }
 
         var index = snapshot.Index;

@@ -19,6 +19,7 @@ public sealed partial class PostgresVectorStore : IVectorStore
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
     private EmbeddingModelIdentity? _model;
     private bool _iterativeScan;
+    private bool _copySupported = true;
 
     /// <summary>Initializes a new instance of the <see cref="PostgresVectorStore"/> class over a data source built with <c>UseVector()</c>.</summary>
     /// <param name="dataSource">The data source; the caller keeps ownership.</param>
@@ -107,6 +108,9 @@ public sealed partial class PostgresVectorStore : IVectorStore
                     dimensions integer NOT NULL,
                     created_at timestamptz NOT NULL DEFAULT now());
                 """, cancellationToken).ConfigureAwait(false);
+
+            // The data source may have loaded its type catalogue before the extension existed.
+            await connection.ReloadTypesAsync(cancellationToken).ConfigureAwait(false);
             var insert = new NpgsqlCommand("INSERT INTO localai_rag_collections (name, model, dimensions) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING", connection);
             await using (insert.ConfigureAwait(false))
             {
@@ -143,6 +147,14 @@ public sealed partial class PostgresVectorStore : IVectorStore
             {
                 var text = await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
                 _iterativeScan = System.Version.TryParse(text, out var v) && v >= new System.Version(0, 8, 0);
+            }
+
+            var server = new NpgsqlCommand("SELECT version()", connection);
+            await using (server.ConfigureAwait(false))
+            {
+                // PGlite's socket server loses protocol synchronisation on COPY ... FROM STDIN: use batched INSERT there.
+                var text = await server.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+                _copySupported = text?.Contains("PGlite", StringComparison.OrdinalIgnoreCase) != true;
             }
 
             _model = recorded;
@@ -211,7 +223,7 @@ public sealed partial class PostgresVectorStore : IVectorStore
         }
 
         var rows = documents.SelectMany(d => d.Records.Select(r => (d.DocumentId, Record: r))).ToList();
-        if (_options.UseBinaryCopy)
+        if (_options.UseBinaryCopy && _copySupported)
         {
             await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false);
         }

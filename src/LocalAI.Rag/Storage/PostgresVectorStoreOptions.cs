@@ -19,7 +19,7 @@ public sealed class PostgresVectorStoreOptions
     /// <value>The default value is 100.</value>
     public int HnswEfSearch { get; set; } = 100;
 
-    /// <summary>Gets or sets a value indicating whether upserts use binary <c>COPY</c> (fast) instead of batched <c>INSERT</c>.</summary>
+    /// <summary>Gets or sets a value indicating whether upserts use binary <c>COPY</c> (fast) instead of batched <c>INSERT</c>; PGlite, which cannot take <c>COPY FROM STDIN</c> over its socket, always gets <c>INSERT</c>.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool UseBinaryCopy { get; set; } = true;
 }
