@@ -87,7 +87,11 @@ public sealed class RagIndex
     public async Task<IndexingResult> IndexDocumentsAsync(IEnumerable<RagDocument> documents, IProgress<IndexingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        var total = documents.TryGetNonEnumeratedCount(out var count) ? count : 0;
+        return await IndexCoreAsync(documents, documents.TryGetNonEnumeratedCount(out var count) ? count : 0, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IndexingResult> IndexCoreAsync(IEnumerable<RagDocument> documents, int total, IProgress<IndexingProgress>? progress, CancellationToken cancellationToken)
+    {
         var run = new IndexingRun(this, total, progress, cancellationToken);
         await run.ExecuteAsync(documents).ConfigureAwait(false);
         var result = run.Result();
@@ -115,7 +119,7 @@ public sealed class RagIndex
             .Where(f => extensions.Contains(Path.GetExtension(f)))
             .Order(StringComparer.Ordinal)
             .ToList();
-        return IndexDocumentsAsync(ReadFiles(root, files), progress, cancellationToken);
+        return IndexCoreAsync(ReadFiles(root, files), files.Count, progress, cancellationToken);
     }
 
     /// <summary>Removes a document and its chunks.</summary>
