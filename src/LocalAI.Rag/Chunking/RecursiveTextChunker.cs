@@ -62,11 +62,16 @@ public sealed partial class RecursiveTextChunker : IChunker
 
     private void Split(string text, int level, int budget, List<Piece> output)
     {
-        var tokens = _counter.CountTokens(text);
-        if (tokens <= budget)
+        // Every whitespace-separated word is at least one token: a text with more words than the budget
+        // is split without paying for a tokenizer pass over all of it.
+        if (level >= Separators.Length || CountWords(text, budget) <= budget)
         {
-            output.Add(new Piece(text, tokens));
-            return;
+            var tokens = _counter.CountTokens(text);
+            if (tokens <= budget)
+            {
+                output.Add(new Piece(text, tokens));
+                return;
+            }
         }
 
         if (level >= Separators.Length)
@@ -212,6 +217,30 @@ public sealed partial class RecursiveTextChunker : IChunker
             carried.Insert(0, emitted[^1]);
             emitted.RemoveAt(emitted.Count - 1);
         }
+    }
+
+    /// <summary>Counts whitespace-separated words, stopping once past <paramref name="limit"/>.</summary>
+    private static int CountWords(string text, int limit)
+    {
+        var words = 0;
+        var inWord = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                inWord = false;
+            }
+            else if (!inWord)
+            {
+                inWord = true;
+                if (++words > limit)
+                {
+                    break;
+                }
+            }
+        }
+
+        return words;
     }
 
     private static string Join(List<Piece> pieces)

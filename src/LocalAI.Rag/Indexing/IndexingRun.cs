@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 
 namespace LocalAI.Rag;
@@ -20,6 +21,7 @@ internal sealed class IndexingRun
     private long _embedded;
     private long _reused;
     private long _tokens;
+    private Exception? _failure;
 
     public IndexingRun(RagIndex index, int total, IProgress<IndexingProgress>? progress, CancellationToken cancellationToken)
     {
@@ -59,8 +61,7 @@ internal sealed class IndexingRun
         }
         catch (Exception ex)
         {
-            await _cts.CancelAsync().ConfigureAwait(false);
-            _finished.Writer.TryComplete(ex);
+            await FailAsync(ex).ConfigureAwait(false);
             try
             {
                 await Task.WhenAll(_embeddings.Append(writer)).ConfigureAwait(false);
@@ -70,8 +71,17 @@ internal sealed class IndexingRun
                 // The first failure is the one reported.
             }
 
+            ExceptionDispatchInfo.Throw(Volatile.Read(ref _failure)!);
             throw;
         }
+    }
+
+    /// <summary>Records the first failure and stops every stage: the embedders and the writer wait on each other otherwise.</summary>
+    private async Task FailAsync(Exception exception)
+    {
+        Interlocked.CompareExchange(ref _failure, exception, null);
+        await _cts.CancelAsync().ConfigureAwait(false);
+        _finished.Writer.TryComplete(exception);
     }
 
     public IndexingResult Result() => new(_documents, _chunks, _embedded, _reused, _tokens, _clock.Elapsed);
@@ -132,6 +142,11 @@ internal sealed class IndexingRun
                 {
                     await EmbedAsync(batch, token).ConfigureAwait(false);
                 }
+                catch (Exception ex)
+                {
+                    await FailAsync(ex).ConfigureAwait(false);
+                    throw;
+                }
                 finally
                 {
                     _slots.Release();
@@ -178,6 +193,19 @@ internal sealed class IndexingRun
     }
 
     private async Task WriteLoopAsync()
+    {
+        try
+        {
+            await WriteAllAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await FailAsync(ex).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task WriteAllAsync()
     {
         var token = _cts.Token;
         var reader = _finished.Reader;

@@ -117,7 +117,10 @@ public sealed class FileVectorStore : IVectorStore
                 if (builder.TryGetValue(document.DocumentId, out var old))
                 {
                     chunks -= old.Records.Count;
+                    _liveBytes -= EstimateBytes(old, model.Dimensions);
                 }
+
+                _liveBytes += EstimateBytes(document, model.Dimensions);
 
                 if (document.Records.Count == 0)
                 {
@@ -131,7 +134,6 @@ public sealed class FileVectorStore : IVectorStore
             }
 
             _snapshot = new StoreSnapshot(model, builder.ToImmutable(), chunks, _options.UseInt8);
-            _liveBytes = EstimateLiveBytes(_snapshot);
             await CompactIfWorthAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -155,6 +157,7 @@ public sealed class FileVectorStore : IVectorStore
             }
 
             await AppendAsync(StoreLog.DeletePayload(documentId), cancellationToken).ConfigureAwait(false);
+            _liveBytes -= EstimateBytes(old, snapshot.Model?.Dimensions ?? 0);
             _snapshot = new StoreSnapshot(snapshot.Model, snapshot.Documents.Remove(documentId), snapshot.ChunkCount - old.Records.Count, _options.UseInt8);
             return true;
         }
@@ -403,10 +406,18 @@ public sealed class FileVectorStore : IVectorStore
         long bytes = 0;
         foreach (var document in snapshot.Documents.Values)
         {
-            foreach (var record in document.Records)
-            {
-                bytes += 64 + (dims * 4L) + (2L * (record.Text.Length + record.Id.Length + (record.Context?.Length ?? 0)));
-            }
+            bytes += EstimateBytes(document, dims);
+        }
+
+        return bytes;
+    }
+
+    private static long EstimateBytes(DocumentRecords document, int dimensions)
+    {
+        long bytes = 0;
+        foreach (var record in document.Records)
+        {
+            bytes += 64 + (dimensions * 4L) + (2L * (record.Text.Length + record.Id.Length + (record.Context?.Length ?? 0)));
         }
 
         return bytes;

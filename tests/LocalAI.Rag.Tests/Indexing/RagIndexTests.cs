@@ -109,6 +109,25 @@ public sealed class RagIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failing_store_write_stops_the_run_with_its_error()
+    {
+        await using var inner = NewStore();
+        var store = new FailingWriteStore(inner, failOnWrite: 3);
+        var index = new RagIndex(new HashingEmbeddingGenerator(), store, new WordTokenCounter(), new RagIndexOptions
+        {
+            Chunking = new ChunkingOptions { ChunkSize = 14, ChunkOverlap = 0 },
+            EmbeddingBatchSize = 2,
+            WriteBatchSize = 1, // a channel of two documents: the embedders would block on it if the writer died silently
+        });
+
+        var error = await Assert.ThrowsAsync<IOException>(() => index.IndexDocumentsAsync(Enumerable.Range(0, 60).Select(d => new RagDocument($"d{d}", Paragraphs(3, $"-{d}")))));
+
+        Assert.Equal("disk full", error.Message);
+        Assert.Equal(3, store.Writes);
+        Assert.Equal(2 * 3, await inner.CountAsync()); // the two documents written before the fault
+    }
+
+    [Fact]
     public async Task A_folder_is_indexed_with_relative_ids_and_markdown_headings()
     {
         var folder = Path.Combine(_dir.Path, "docs");
@@ -129,6 +148,33 @@ public sealed class RagIndexTests : IDisposable
         Assert.True(await index.DeleteDocumentAsync("notes.txt"));
         Assert.Equal(1, await store.CountAsync());
         await Assert.ThrowsAsync<DirectoryNotFoundException>(() => index.IndexFolderAsync(Path.Combine(folder, "missing")));
+    }
+
+    /// <summary>Injects a write fault into a real store.</summary>
+    private sealed class FailingWriteStore(IVectorStore inner, int failOnWrite) : IVectorStore
+    {
+        private int _writes;
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public Task<EmbeddingModelIdentity?> GetModelAsync(CancellationToken cancellationToken = default) => inner.GetModelAsync(cancellationToken);
+
+        public Task EnsureModelAsync(EmbeddingModelIdentity model, CancellationToken cancellationToken = default) => inner.EnsureModelAsync(model, cancellationToken);
+
+        public Task<IReadOnlyList<VectorRecord>> GetDocumentAsync(string documentId, CancellationToken cancellationToken = default) => inner.GetDocumentAsync(documentId, cancellationToken);
+
+        public Task ReplaceDocumentsAsync(IReadOnlyList<DocumentRecords> documents, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _writes) == failOnWrite ? throw new IOException("disk full") : inner.ReplaceDocumentsAsync(documents, cancellationToken);
+
+        public Task<bool> DeleteDocumentAsync(string documentId, CancellationToken cancellationToken = default) => inner.DeleteDocumentAsync(documentId, cancellationToken);
+
+        public Task<IReadOnlyList<VectorSearchHit>> SearchAsync(ReadOnlyMemory<float> query, VectorSearchOptions options, CancellationToken cancellationToken = default) => inner.SearchAsync(query, options, cancellationToken);
+
+        public Task<IReadOnlyList<VectorSearchHit>> KeywordSearchAsync(string query, VectorSearchOptions options, CancellationToken cancellationToken = default) => inner.KeywordSearchAsync(query, options, cancellationToken);
+
+        public Task<long> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
