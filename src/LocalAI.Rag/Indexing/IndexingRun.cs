@@ -7,6 +7,7 @@ namespace LocalAI.Rag;
 /// <summary>One run of the indexing pipeline: chunk on the caller's thread, embed batches concurrently (bounded), commit finished documents in groups from one writer.</summary>
 internal sealed class IndexingRun
 {
+    private const int ChunkingWindow = 64;
     private readonly RagIndex _index;
     private readonly int _total;
     private readonly IProgress<IndexingProgress>? _progress;
@@ -44,10 +45,23 @@ internal sealed class IndexingRun
         var writer = Task.Run(WriteLoopAsync, token);
         try
         {
-            foreach (var document in documents)
+            // Chunking (tokenizer passes) is the costliest CPU step: windows of documents are chunked in parallel.
+            var parallel = new ParallelOptions { CancellationToken = token, MaxDegreeOfParallelism = Environment.ProcessorCount };
+            foreach (var window in documents.Chunk(ChunkingWindow))
             {
-                token.ThrowIfCancellationRequested();
-                await AddDocumentAsync(document, token).ConfigureAwait(false);
+                foreach (var document in window)
+                {
+                    ArgumentNullException.ThrowIfNull(document);
+                    ArgumentException.ThrowIfNullOrEmpty(document.Id);
+                }
+
+                var chunked = new IReadOnlyList<TextChunk>[window.Length];
+                Parallel.For(0, window.Length, parallel, i => chunked[i] = _index.ChunkerFor(window[i]).Chunk(window[i].Id, window[i].Text ?? string.Empty));
+                for (var i = 0; i < window.Length; i++)
+                {
+                    token.ThrowIfCancellationRequested();
+                    await AddDocumentAsync(window[i], chunked[i], token).ConfigureAwait(false);
+                }
             }
 
             if (_batch.Count > 0)
@@ -86,11 +100,8 @@ internal sealed class IndexingRun
 
     public IndexingResult Result() => new(_documents, _chunks, _embedded, _reused, _tokens, _clock.Elapsed);
 
-    private async Task AddDocumentAsync(RagDocument document, CancellationToken token)
+    private async Task AddDocumentAsync(RagDocument document, IReadOnlyList<TextChunk> chunks, CancellationToken token)
     {
-        ArgumentNullException.ThrowIfNull(document);
-        ArgumentException.ThrowIfNullOrEmpty(document.Id);
-        var chunks = _index.ChunkerFor(document).Chunk(document.Id, document.Text ?? string.Empty);
         if (_index.MaxInputTokens is { } max && chunks.FirstOrDefault(c => c.TokenCount > max) is { } tooLong)
         {
             throw new InvalidOperationException($"Chunk {tooLong.Id} has {tooLong.TokenCount} tokens, over the embedding model's maximum input of {max}; lower Rag:ChunkSize.");
