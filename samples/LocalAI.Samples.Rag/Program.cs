@@ -1,0 +1,98 @@
+using LocalAI;
+using LocalAI.Rag;
+using LocalAI.Samples.Rag;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+// Usage:
+//   dotnet run -- index <folder>          index .txt and .md files into the embedded store
+//   dotnet run -- ask "<question>"        answer with citations (or show the passages when no chat backend is up)
+if (args.Length < 2 || args[0] is not ("index" or "ask"))
+{
+    Console.Error.WriteLine("usage: index <folder> | ask \"<question>\"");
+    return 2;
+}
+
+var configuration = new ConfigurationBuilder()
+    .AddJsonFile("appsettings.json", optional: true)
+    .AddEnvironmentVariables()
+    .Build();
+var services = new ServiceCollection();
+services.AddLocalAI(configuration.GetSection("LocalAI"), b =>
+{
+    EmbeddingSetup.AddEmbeddingBackends(b);
+    b.AddRag();
+});
+await using var provider = services.BuildServiceProvider();
+var manager = provider.GetRequiredService<BackendManager>();
+await manager.InitializeAsync();
+
+RagIndex index;
+if (await manager.GetActiveBackendAsync(BackendCapabilities.Embeddings) is { } embedder)
+{
+    Console.WriteLine($"Embeddings: backend '{embedder.Id}'");
+    index = provider.GetRequiredService<RagIndex>();
+}
+else
+{
+    Console.WriteLine("Embeddings: no embedding backend is available; using the lexical hashing demo embedder (word overlap only). Configure one in EmbeddingSetup.cs.");
+    var rag = provider.GetRequiredService<IOptions<RagOptions>>().Value;
+    index = new RagIndex(
+        EmbeddingSetup.CreateDemoEmbedder(),
+        provider.GetRequiredService<IVectorStore>(),
+        provider.GetRequiredService<ITokenCounter>(),
+        new RagIndexOptions { Chunking = new ChunkingOptions { ChunkSize = rag.ChunkSize, ChunkOverlap = rag.ChunkOverlap } });
+}
+
+Console.WriteLine($"Store: {(provider.GetRequiredService<IVectorStore>() is FileVectorStore file ? file.FilePath : "PostgreSQL")}");
+
+if (args[0] == "index")
+{
+    var progress = new ConsoleProgress(p =>
+        Console.WriteLine($"  {p.DocumentsIndexed}/{p.DocumentsTotal} documents, {p.ChunksIndexed} chunks ({p.ChunksEmbedded} embedded), {p.Tokens} tokens, {p.Elapsed.TotalMilliseconds:F0} ms"));
+    var result = await index.IndexFolderAsync(args[1], progress);
+    Console.WriteLine($"Indexed {result.Documents} documents: {result.Chunks} chunks, {result.ChunksEmbedded} embedded, {result.ChunksReused} unchanged, {result.Elapsed.TotalMilliseconds:F0} ms.");
+    return 0;
+}
+
+var question = string.Join(' ', args[1..]);
+var search = new RagSearchOptions { Mode = RagSearchMode.Hybrid, Top = 4 };
+try
+{
+    using var chat = provider.GetRequiredService<IChatClient>().AsBuilder().UseRag(index, new RagChatOptions { Search = search }).Build(provider);
+    IReadOnlyList<RagCitation>? citations = null;
+    Console.WriteLine();
+    await foreach (var update in chat.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, question)]))
+    {
+        if (update.AdditionalProperties?.TryGetValue(RagChatOptions.CitationsKey, out var value) == true)
+        {
+            citations = value as IReadOnlyList<RagCitation>;
+        }
+
+        Console.Write(update.Text);
+    }
+
+    Console.WriteLine();
+    Console.WriteLine();
+    foreach (var citation in citations ?? [])
+    {
+        Console.WriteLine($"[{citation.Number}] {citation.DocumentId}{(citation.Context is null ? string.Empty : " — " + citation.Context)} (score {citation.Score:F3})");
+    }
+}
+catch (LocalAIException ex) when (ex is NoBackendAvailableException or BackendUnavailableException)
+{
+    Console.WriteLine($"No chat backend is available ({ex.Message.Split('\n')[0]}); here are the retrieved passages instead:");
+    Console.WriteLine();
+    var context = new RagContextBuilder(index.TokenCounter).Build(await index.SearchAsync(question, search));
+    Console.WriteLine(context.Citations.Count == 0 ? "(nothing found; index a folder first)" : context.Text);
+}
+
+return 0;
+
+/// <summary>Reports progress on the indexing thread, so lines print in order.</summary>
+internal sealed class ConsoleProgress(Action<IndexingProgress> report) : IProgress<IndexingProgress>
+{
+    public void Report(IndexingProgress value) => report(value);
+}

@@ -1,0 +1,67 @@
+using LocalAI;
+using LocalAI.Rag;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers LocalAI.Rag: <c>services.AddLocalAI(b => b.AddOnnxEmbeddings(...).AddRag())</c>.</summary>
+public static class RagLocalAIBuilderExtensions
+{
+    /// <summary>Registers the token counter, the vector store (embedded by default) and the <see cref="RagIndex"/> over the registered embedding generator; settings come from the <c>Rag</c> section of the LocalAI configuration, then <paramref name="configure"/>.</summary>
+    /// <param name="builder">The LocalAI builder.</param>
+    /// <param name="configure">Changes the settings in code.</param>
+    /// <returns>The builder.</returns>
+    public static ILocalAIBuilder AddRag(this ILocalAIBuilder builder, Action<RagOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<RagOptions>();
+        if (builder.Configuration?.GetSection("Rag") is { } section)
+        {
+            options.Bind(section);
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.Validate(o => o.Store != RagStoreKind.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString), "Rag:ConnectionString is required when Rag:Store is Postgres.")
+            .ValidateOnStart();
+
+        var services = builder.Services;
+        services.TryAddSingleton<ITokenCounter>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<RagOptions>>().Value;
+            return o.TokenizerVocabularyPath is { Length: > 0 } vocabulary
+                ? TokenizerTokenCounter.FromBertVocabulary(vocabulary)
+                : TokenizerTokenCounter.CreateDefault();
+        });
+        services.TryAddSingleton<IVectorStore>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<RagOptions>>().Value;
+            return o.Store == RagStoreKind.Postgres
+                ? PostgresVectorStore.Create(o.ConnectionString!, new PostgresVectorStoreOptions { CollectionName = o.CollectionName })
+                : new FileVectorStore(new FileVectorStoreOptions { Path = o.StorePath, UseInt8 = o.UseInt8 }, sp.GetService<ILogger<FileVectorStore>>());
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<RagOptions>>().Value;
+            return new RagIndex(
+                sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+                sp.GetRequiredService<IVectorStore>(),
+                sp.GetRequiredService<ITokenCounter>(),
+                new RagIndexOptions
+                {
+                    Chunking = new ChunkingOptions { ChunkSize = o.ChunkSize, ChunkOverlap = o.ChunkOverlap },
+                    EmbeddingBatchSize = o.EmbeddingBatchSize,
+                    MaxConcurrency = o.MaxConcurrency,
+                    MaxInputTokens = o.MaxInputTokens,
+                },
+                sp.GetService<ILogger<RagIndex>>());
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,237 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LocalAI.Rag;
+
+/// <summary>Indexes documents into a vector store (chunk, embed in batches with bounded concurrency, replace each document atomically) and searches them (vector, BM25 or hybrid).</summary>
+public sealed class RagIndex
+{
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _generator;
+    private readonly RagIndexOptions _options;
+    private readonly ILogger _logger;
+    private readonly RecursiveTextChunker _textChunker;
+    private readonly MarkdownChunker _markdownChunker;
+    private readonly EmbeddingModelIdentity? _declared;
+    private EmbeddingModelIdentity? _verified;
+
+    /// <summary>Initializes a new instance of the <see cref="RagIndex"/> class.</summary>
+    /// <param name="generator">The embedding generator (any backend; the LocalAI router by default).</param>
+    /// <param name="store">The vector store.</param>
+    /// <param name="tokenCounter">Counts tokens as the embedding model does; chunk sizes are measured with it.</param>
+    /// <param name="options">Chunking and batching settings.</param>
+    /// <param name="logger">The logger.</param>
+    /// <exception cref="ArgumentException">The chunk size exceeds the embedding model's maximum input.</exception>
+    public RagIndex(
+        IEmbeddingGenerator<string, Embedding<float>> generator,
+        IVectorStore store,
+        ITokenCounter tokenCounter,
+        RagIndexOptions? options = null,
+        ILogger<RagIndex>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(tokenCounter);
+        _generator = generator;
+        Store = store;
+        TokenCounter = tokenCounter;
+        _options = options ?? new RagIndexOptions();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.EmbeddingBatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrency, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.WriteBatchSize, 1);
+
+        var maxInput = _options.MaxInputTokens ?? generator.GetService<LocalModelInfo>()?.ContextLength;
+        if (maxInput is { } max && _options.Chunking.ChunkSize > max)
+        {
+            throw new ArgumentException(
+                $"Chunk size {_options.Chunking.ChunkSize} tokens exceeds the embedding model's maximum input of {max} tokens; chunks would be truncated silently. Set Rag:ChunkSize to {max} or less.",
+                nameof(options));
+        }
+
+        MaxInputTokens = maxInput;
+        _textChunker = new RecursiveTextChunker(tokenCounter, _options.Chunking);
+        _markdownChunker = new MarkdownChunker(tokenCounter, _options.Chunking);
+        _declared = EmbeddingModelIdentity.FromGenerator(generator);
+    }
+
+    /// <summary>Gets the vector store.</summary>
+    public IVectorStore Store { get; }
+
+    /// <summary>Gets the token counter chunk sizes are measured with.</summary>
+    public ITokenCounter TokenCounter { get; }
+
+    /// <summary>Gets the embedding model's maximum input in tokens, when known.</summary>
+    public int? MaxInputTokens { get; }
+
+    /// <summary>Indexes one document, replacing its previous chunks as one unit.</summary>
+    /// <param name="documentId">The document's identifier.</param>
+    /// <param name="text">The text.</param>
+    /// <param name="metadata">Metadata copied onto every chunk.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What was done.</returns>
+    /// <exception cref="EmbeddingModelMismatchException">The store holds vectors of another embedding model.</exception>
+    public Task<IndexingResult> IndexDocumentAsync(string documentId, string text, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(documentId);
+        ArgumentNullException.ThrowIfNull(text);
+        return IndexDocumentsAsync([new RagDocument(documentId, text) { Metadata = metadata }], null, cancellationToken);
+    }
+
+    /// <summary>Indexes documents: chunks them, embeds new or changed chunks in batches with bounded concurrency, and replaces each document's chunks as one unit.</summary>
+    /// <param name="documents">The documents (read lazily).</param>
+    /// <param name="progress">Receives progress after each store write.</param>
+    /// <param name="cancellationToken">Cancels the run; documents already written stay written.</param>
+    /// <returns>What was done.</returns>
+    /// <exception cref="EmbeddingModelMismatchException">The store holds vectors of another embedding model.</exception>
+    public async Task<IndexingResult> IndexDocumentsAsync(IEnumerable<RagDocument> documents, IProgress<IndexingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        return await IndexCoreAsync(documents, documents.TryGetNonEnumeratedCount(out var count) ? count : 0, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IndexingResult> IndexCoreAsync(IEnumerable<RagDocument> documents, int total, IProgress<IndexingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var run = new IndexingRun(this, total, progress, cancellationToken);
+        await run.ExecuteAsync(documents).ConfigureAwait(false);
+        var result = run.Result();
+        Log.Indexed(_logger, result.Documents, result.Chunks, result.ChunksEmbedded, result.ChunksReused, result.Elapsed);
+        return result;
+    }
+
+    /// <summary>Indexes every readable file under a folder (by default <c>.txt</c> and <c>.md</c>); each document's id is its path relative to the folder, with <c>/</c> separators.</summary>
+    /// <param name="folder">The folder, searched recursively.</param>
+    /// <param name="progress">Receives progress after each store write.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>What was done.</returns>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    public Task<IndexingResult> IndexFolderAsync(string folder, IProgress<IndexingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"Folder '{folder}' does not exist; give the folder of documents to index.");
+        }
+
+        var root = Path.GetFullPath(folder);
+        var extensions = new HashSet<string>(_options.FileExtensions, StringComparer.OrdinalIgnoreCase);
+        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => extensions.Contains(Path.GetExtension(f)))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return IndexCoreAsync(ReadFiles(root, files), files.Count, progress, cancellationToken);
+    }
+
+    /// <summary>Removes a document and its chunks.</summary>
+    /// <param name="documentId">The document.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> when it existed.</returns>
+    public Task<bool> DeleteDocumentAsync(string documentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(documentId);
+        return Store.DeleteDocumentAsync(documentId, cancellationToken);
+    }
+
+    /// <summary>Finds the chunks most relevant to a query.</summary>
+    /// <param name="query">The query text.</param>
+    /// <param name="options">Top-k, threshold, filter, mode.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The hits, best first: document id, chunk, score and metadata in each <see cref="VectorSearchHit.Record"/>.</returns>
+    /// <exception cref="EmbeddingModelMismatchException">The query was embedded by another model than the store's.</exception>
+    public async Task<IReadOnlyList<VectorSearchHit>> SearchAsync(string query, RagSearchOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        options ??= new RagSearchOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Top, 1);
+        if (options.Mode == RagSearchMode.Keyword)
+        {
+            return await Store.KeywordSearchAsync(query, new VectorSearchOptions { Top = options.Top, Filter = options.Filter }, cancellationToken).ConfigureAwait(false);
+        }
+
+        var recorded = await Store.GetModelAsync(cancellationToken).ConfigureAwait(false);
+        if (recorded is null)
+        {
+            return [];
+        }
+
+        if (_declared is not null && !_declared.Equals(recorded))
+        {
+            throw new EmbeddingModelMismatchException(recorded, _declared, "RAG search");
+        }
+
+        var embeddings = await _generator.GenerateAsync([query], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var embedding = embeddings[0];
+        var actual = IdentityOf(embedding);
+        if (!actual.Equals(recorded))
+        {
+            throw new EmbeddingModelMismatchException(recorded, actual, "RAG search");
+        }
+
+        var top = options.Mode == RagSearchMode.Hybrid ? options.Top * Math.Max(1, options.HybridCandidateFactor) : options.Top;
+        var vectorHits = await Store.SearchAsync(embedding.Vector, new VectorSearchOptions { Top = top, MinScore = options.MinScore, Filter = options.Filter }, cancellationToken).ConfigureAwait(false);
+        if (options.Mode == RagSearchMode.Vector)
+        {
+            return vectorHits;
+        }
+
+        var keywordHits = await Store.KeywordSearchAsync(query, new VectorSearchOptions { Top = top, Filter = options.Filter }, cancellationToken).ConfigureAwait(false);
+        return ReciprocalRankFusion.Fuse([vectorHits, keywordHits], options.RrfK, options.Top);
+    }
+
+    internal IChunker ChunkerFor(RagDocument document) => document.IsMarkdown ? _markdownChunker : _textChunker;
+
+    internal IEmbeddingGenerator<string, Embedding<float>> Generator => _generator;
+
+    internal RagIndexOptions Options => _options;
+
+    internal EmbeddingModelIdentity? DeclaredModel => _declared;
+
+    internal EmbeddingModelIdentity IdentityOf(Embedding<float> embedding) =>
+        new(embedding.ModelId ?? _declared?.Model ?? _generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? _generator.GetService<EmbeddingGeneratorMetadata>()?.ProviderName ?? "unknown", embedding.Vector.Length);
+
+    /// <summary>Records the model in the store on first use, or checks it; once per identity.</summary>
+    internal async Task VerifyModelAsync(EmbeddingModelIdentity model, CancellationToken cancellationToken)
+    {
+        if (model.Equals(Volatile.Read(ref _verified)))
+        {
+            return;
+        }
+
+        await Store.EnsureModelAsync(model, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _verified, model);
+    }
+
+    private IEnumerable<RagDocument> ReadFiles(string root, List<string> files)
+    {
+        foreach (var file in files)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(file);
+            }
+            catch (IOException ex)
+            {
+                Log.SkippedFile(_logger, file, ex.Message);
+                continue;
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                Log.SkippedFile(_logger, file, ex.Message);
+                continue;
+            }
+
+            var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+            var extension = Path.GetExtension(file).ToLowerInvariant();
+            yield return new RagDocument(relative, text)
+            {
+                IsMarkdown = extension is ".md" or ".markdown",
+                Metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["source"] = relative,
+                    ["extension"] = extension,
+                },
+            };
+        }
+    }
+}

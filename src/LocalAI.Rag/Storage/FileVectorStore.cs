@@ -1,0 +1,478 @@
+using System.Collections.Immutable;
+using System.Numerics.Tensors;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LocalAI.Rag;
+
+/// <summary>The embedded vector store: one file, no server. Exact cosine search with SIMD (optionally an int8 first pass), crash-safe writes through an append-only log with checksums that is replayed on open, many concurrent readers and one writer.</summary>
+public sealed class FileVectorStore : IVectorStore
+{
+    private readonly FileVectorStoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private volatile StoreSnapshot? _snapshot;
+    private FileStream? _log;
+    private long _liveBytes;
+    private bool _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="FileVectorStore"/> class; the file is opened (and replayed) on first use.</summary>
+    /// <param name="options">The file and search settings.</param>
+    /// <param name="logger">The logger.</param>
+    public FileVectorStore(FileVectorStoreOptions options, ILogger<FileVectorStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Path);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.RescoreFactor, 1);
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Gets the full path of the store file.</summary>
+    public string FilePath => Path.GetFullPath(_options.Path);
+
+    /// <summary>Opens a store and replays its file.</summary>
+    /// <param name="options">The file and search settings.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The open store.</returns>
+    public static async Task<FileVectorStore> OpenAsync(FileVectorStoreOptions options, ILogger<FileVectorStore>? logger = null, CancellationToken cancellationToken = default)
+    {
+        var store = new FileVectorStore(options, logger);
+        await store.GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        return store;
+    }
+
+    /// <inheritdoc/>
+    public async Task<EmbeddingModelIdentity?> GetModelAsync(CancellationToken cancellationToken = default) =>
+        (await GetSnapshotAsync(cancellationToken).ConfigureAwait(false)).Model;
+
+    /// <inheritdoc/>
+    public async Task EnsureModelAsync(EmbeddingModelIdentity model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var snapshot = await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        if (snapshot.Model is not null)
+        {
+            ThrowIfMismatch(snapshot.Model, model);
+            return;
+        }
+
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            snapshot = _snapshot!;
+            if (snapshot.Model is not null)
+            {
+                ThrowIfMismatch(snapshot.Model, model);
+                return;
+            }
+
+            await AppendAsync(StoreLog.ModelPayload(model), cancellationToken).ConfigureAwait(false);
+            _snapshot = new StoreSnapshot(model, snapshot.Documents, snapshot.ChunkCount, _options.UseInt8);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<VectorRecord>> GetDocumentAsync(string documentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        var snapshot = await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        return snapshot.Documents.TryGetValue(documentId, out var document) ? document.Records : [];
+    }
+
+    /// <inheritdoc/>
+    public async Task ReplaceDocumentsAsync(IReadOnlyList<DocumentRecords> documents, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        if (documents.Count == 0)
+        {
+            return;
+        }
+
+        await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var snapshot = _snapshot!;
+            var model = snapshot.Model ?? throw new InvalidOperationException("The store has no embedding model recorded yet; call EnsureModelAsync before adding vectors.");
+            var normalized = new List<DocumentRecords>(documents.Count);
+            foreach (var document in documents)
+            {
+                ArgumentNullException.ThrowIfNull(document);
+                normalized.Add(new DocumentRecords(document.DocumentId, [.. document.Records.Select(r => Normalize(r, model))]));
+            }
+
+            var payload = StoreLog.ReplacePayload(normalized);
+            await AppendAsync(payload, cancellationToken).ConfigureAwait(false);
+
+            var builder = snapshot.Documents.ToBuilder();
+            var chunks = snapshot.ChunkCount;
+            foreach (var document in normalized)
+            {
+                if (builder.TryGetValue(document.DocumentId, out var old))
+                {
+                    chunks -= old.Records.Count;
+                    _liveBytes -= EstimateBytes(old, model.Dimensions);
+                }
+
+                _liveBytes += EstimateBytes(document, model.Dimensions);
+
+                if (document.Records.Count == 0)
+                {
+                    builder.Remove(document.DocumentId);
+                }
+                else
+                {
+                    builder[document.DocumentId] = document;
+                    chunks += document.Records.Count;
+                }
+            }
+
+            _snapshot = new StoreSnapshot(model, builder.ToImmutable(), chunks, _options.UseInt8);
+            await CompactIfWorthAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> DeleteDocumentAsync(string documentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var snapshot = _snapshot!;
+            if (!snapshot.Documents.TryGetValue(documentId, out var old))
+            {
+                return false;
+            }
+
+            await AppendAsync(StoreLog.DeletePayload(documentId), cancellationToken).ConfigureAwait(false);
+            _liveBytes -= EstimateBytes(old, snapshot.Model?.Dimensions ?? 0);
+            _snapshot = new StoreSnapshot(snapshot.Model, snapshot.Documents.Remove(documentId), snapshot.ChunkCount - old.Records.Count, _options.UseInt8);
+            return true;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<VectorSearchHit>> SearchAsync(ReadOnlyMemory<float> query, VectorSearchOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Top, 1);
+        var snapshot = await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        if (snapshot.Model is not null && query.Length != snapshot.Model.Dimensions)
+        {
+            throw new EmbeddingModelMismatchException(snapshot.Model, snapshot.Model with { Dimensions = query.Length }, $"RAG store '{_options.Path}'");
+        }
+
+        if (snapshot.Model is null || snapshot.ChunkCount == 0)
+        {
+            return [];
+        }
+
+        var index = snapshot.Index;
+        var unit = new float[query.Length];
+        Normalize(query.Span, unit);
+        var candidates = Candidates(index, options.Filter);
+        if (candidates is { Length: 0 })
+        {
+            return [];
+        }
+
+        var found = _options.UseInt8 && !options.Exact
+            ? index.SearchInt8(unit, options.Top, _options.RescoreFactor, candidates)
+            : index.SearchExact(unit, options.Top, candidates);
+        return [.. found
+            .Where(h => options.MinScore is not { } min || h.Score >= min)
+            .Select(h => new VectorSearchHit(index.Rows[h.Row], h.Score))];
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<VectorSearchHit>> KeywordSearchAsync(string query, VectorSearchOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(options);
+        var snapshot = await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        if (snapshot.ChunkCount == 0)
+        {
+            return [];
+        }
+
+        var index = snapshot.Index;
+        var filter = options.Filter;
+        Func<int, bool>? include = filter is null ? null : row => filter.Matches(index.Rows[row].Metadata);
+        return [.. snapshot.Keywords.Search(query, include, options.Top)
+            .Where(h => options.MinScore is not { } min || h.Score >= min)
+            .Select(h => new VectorSearchHit(index.Rows[h.Row], h.Score))];
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default) =>
+        (await GetSnapshotAsync(cancellationToken).ConfigureAwait(false)).ChunkCount;
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (_log is not null)
+            {
+                await _log.DisposeAsync().ConfigureAwait(false);
+                _log = null;
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    internal async Task<StoreSnapshot> GetSnapshotAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = _snapshot;
+        if (snapshot is not null)
+        {
+            return snapshot;
+        }
+
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _snapshot ??= Open();
+            return _snapshot;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private StoreSnapshot Open()
+    {
+        var path = FilePath;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + ".compact";
+        if (File.Exists(temp))
+        {
+            File.Delete(temp); // a compaction that never reached its rename
+        }
+
+        var log = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
+        try
+        {
+            EmbeddingModelIdentity? model = null;
+            var documents = ImmutableDictionary.CreateBuilder<string, DocumentRecords>(StringComparer.Ordinal);
+            var good = StoreLog.Replay(log, reader =>
+            {
+                switch (reader.ReadByte())
+                {
+                    case StoreLog.OpModel:
+                        model = new EmbeddingModelIdentity(reader.ReadString(), reader.ReadInt32());
+                        break;
+                    case StoreLog.OpReplace:
+                        var count = reader.ReadInt32();
+                        for (var i = 0; i < count; i++)
+                        {
+                            var document = StoreLog.ReadDocument(reader);
+                            if (document.Records.Count == 0)
+                            {
+                                documents.Remove(document.DocumentId);
+                            }
+                            else
+                            {
+                                documents[document.DocumentId] = document;
+                            }
+                        }
+
+                        break;
+                    case StoreLog.OpDelete:
+                        documents.Remove(reader.ReadString());
+                        break;
+                    default:
+                        throw new InvalidDataException("The RAG store holds a record this version does not know; open it with the version that wrote it.");
+                }
+            });
+
+            if (good == 0)
+            {
+                log.SetLength(0);
+                log.Write(StoreLog.Magic);
+                log.Flush(flushToDisk: true);
+            }
+            else if (good < log.Length)
+            {
+                Log.TornTail(_logger, path, log.Length - good);
+                log.SetLength(good);
+                log.Flush(flushToDisk: true);
+            }
+
+            log.Seek(0, SeekOrigin.End);
+            _log = log;
+            var chunks = documents.Values.Sum(d => (long)d.Records.Count);
+            var snapshot = new StoreSnapshot(model, documents.ToImmutable(), chunks, _options.UseInt8);
+            _liveBytes = EstimateLiveBytes(snapshot);
+            Log.StoreOpened(_logger, path, snapshot.Documents.Count, chunks);
+            return snapshot;
+        }
+        catch
+        {
+            log.Dispose();
+            throw;
+        }
+    }
+
+    private async Task AppendAsync(byte[] payload, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var frame = StoreLog.Frame(payload);
+        var log = _log!;
+        var start = log.Position;
+        try
+        {
+            await log.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+            log.Flush(flushToDisk: _options.FlushToDisk);
+        }
+        catch
+        {
+            // Undo a partial append so the next record starts at a good offset (replay would drop it anyway).
+            log.SetLength(start);
+            log.Seek(start, SeekOrigin.Begin);
+            throw;
+        }
+    }
+
+    private async Task CompactIfWorthAsync(CancellationToken cancellationToken)
+    {
+        var log = _log!;
+        var before = log.Length;
+        if (before < _options.CompactionMinimumBytes || before < 2 * _liveBytes)
+        {
+            return;
+        }
+
+        var snapshot = _snapshot!;
+        var path = FilePath;
+        var temp = path + ".compact";
+        var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        await using (output.ConfigureAwait(false))
+        {
+            await output.WriteAsync(StoreLog.Magic.ToArray(), cancellationToken).ConfigureAwait(false);
+            if (snapshot.Model is not null)
+            {
+                await output.WriteAsync(StoreLog.Frame(StoreLog.ModelPayload(snapshot.Model)), cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var group in snapshot.Documents.Values.Chunk(256))
+            {
+                await output.WriteAsync(StoreLog.Frame(StoreLog.ReplacePayload(group)), cancellationToken).ConfigureAwait(false);
+            }
+
+            output.Flush(flushToDisk: true);
+        }
+
+        // The rename is atomic: a crash leaves either the old log or the compacted one.
+        await log.DisposeAsync().ConfigureAwait(false);
+        _log = null;
+        File.Move(temp, path, overwrite: true);
+        _log = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
+        _log.Seek(0, SeekOrigin.End);
+        Log.Compacted(_logger, path, before, _log.Length);
+    }
+
+    private static long EstimateLiveBytes(StoreSnapshot snapshot)
+    {
+        var dims = snapshot.Model?.Dimensions ?? 0;
+        long bytes = 0;
+        foreach (var document in snapshot.Documents.Values)
+        {
+            bytes += EstimateBytes(document, dims);
+        }
+
+        return bytes;
+    }
+
+    private static long EstimateBytes(DocumentRecords document, int dimensions)
+    {
+        long bytes = 0;
+        foreach (var record in document.Records)
+        {
+            bytes += 64 + (dimensions * 4L) + (2L * (record.Text.Length + record.Id.Length + (record.Context?.Length ?? 0)));
+        }
+
+        return bytes;
+    }
+
+    private static int[]? Candidates(FlatIndex index, MetadataFilter? filter)
+    {
+        if (filter is null || filter.Conditions.Count == 0)
+        {
+            return null;
+        }
+
+        var rows = new List<int>();
+        for (var i = 0; i < index.Rows.Length; i++)
+        {
+            if (filter.Matches(index.Rows[i].Metadata))
+            {
+                rows.Add(i);
+            }
+        }
+
+        return [.. rows];
+    }
+
+    private VectorRecord Normalize(VectorRecord record, EmbeddingModelIdentity model)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Vector.Length != model.Dimensions)
+        {
+            throw new EmbeddingModelMismatchException(model, model with { Dimensions = record.Vector.Length }, $"RAG store '{_options.Path}'");
+        }
+
+        var unit = new float[record.Vector.Length];
+        Normalize(record.Vector.Span, unit);
+        return record with { Vector = unit };
+    }
+
+    private static void Normalize(ReadOnlySpan<float> vector, Span<float> output)
+    {
+        var norm = TensorPrimitives.Norm(vector);
+        if (norm > 0)
+        {
+            TensorPrimitives.Divide(vector, norm, output);
+        }
+        else
+        {
+            vector.CopyTo(output);
+        }
+    }
+
+    private void ThrowIfMismatch(EmbeddingModelIdentity recorded, EmbeddingModelIdentity offered)
+    {
+        if (!recorded.Equals(offered))
+        {
+            throw new EmbeddingModelMismatchException(recorded, offered, $"RAG store '{_options.Path}'");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LocalAI.Rag.Tests;
+
+public sealed class AddRagTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task AddRag_binds_the_Rag_section_and_serves_an_index_over_the_registered_generator()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Rag:StorePath"] = _dir.File("di.ragstore"),
+            ["Rag:ChunkSize"] = "64",
+            ["Rag:ChunkOverlap"] = "8",
+            ["Rag:TokenizerVocabularyPath"] = RepositoryPaths.Fixture("bert-vocab.txt"),
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new HashingEmbeddingGenerator());
+        services.AddLocalAI(configuration, b => b.AddRag());
+        await using var provider = services.BuildServiceProvider();
+
+        var index = provider.GetRequiredService<RagIndex>();
+        await index.IndexDocumentAsync("doc", string.Join(' ', Enumerable.Repeat("retrieval augmented generation", 60)));
+
+        var store = Assert.IsType<FileVectorStore>(provider.GetRequiredService<IVectorStore>());
+        Assert.Equal(Path.GetFullPath(_dir.File("di.ragstore")), store.FilePath);
+        Assert.IsType<TokenizerTokenCounter>(index.TokenCounter);
+        var chunks = await store.GetDocumentAsync("doc");
+        Assert.True(chunks.Count > 1);
+        Assert.All(chunks, c => Assert.InRange(c.TokenCount, 1, 64));
+        Assert.NotEmpty(await index.SearchAsync("generation"));
+    }
+
+    [Fact]
+    public void A_Postgres_store_without_a_connection_string_fails_validation()
+    {
+        var services = new ServiceCollection();
+        services.AddLocalAI(b => b.AddRag(o => o.Store = RagStoreKind.Postgres));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RagOptions>>().Value);
+        Assert.Contains("ConnectionString", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using Microsoft.Extensions.AI;
+
+namespace LocalAI.Rag.Tests;
+
+/// <summary>
+/// A deterministic test embedder: each lower-cased word is hashed (FNV-1a) into one of <c>dimensions</c> buckets with a sign,
+/// then the vector is normalised. It is a stand-in to test the pipeline's logic, not a semantic model.
+/// </summary>
+internal sealed class HashingEmbeddingGenerator(string model = "hashing-test", int dimensions = 64) : IEmbeddingGenerator<string, Embedding<float>>
+{
+    private int _calls;
+    private int _inputs;
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public int Inputs => Volatile.Read(ref _inputs);
+
+    public Func<IReadOnlyList<string>, CancellationToken, Task>? BeforeBatch { get; set; }
+
+    public LocalModelInfo? ModelInfo { get; set; }
+
+    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var texts = values.ToList();
+        Interlocked.Increment(ref _calls);
+        Interlocked.Add(ref _inputs, texts.Count);
+        if (BeforeBatch is not null)
+        {
+            await BeforeBatch(texts, cancellationToken);
+        }
+
+        var result = new GeneratedEmbeddings<Embedding<float>>(texts.Count);
+        foreach (var text in texts)
+        {
+            result.Add(new Embedding<float>(Embed(text, dimensions)) { ModelId = model });
+        }
+
+        return result;
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("hashing", null, model, dimensions)
+        : serviceType == typeof(LocalModelInfo) ? ModelInfo
+        : serviceType.IsInstanceOfType(this) ? this
+        : null;
+
+    public void Dispose()
+    {
+    }
+
+    public static float[] Embed(string text, int dimensions)
+    {
+        var vector = new float[dimensions];
+        foreach (var word in text.ToLower(CultureInfo.InvariantCulture).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var trimmed = word.Trim('.', ',', '?', '!', ':', ';', '"', '\'', '(', ')');
+            if (trimmed.Length == 0)
+            {
+                continue;
+            }
+
+            var hash = 2166136261u;
+            foreach (var c in trimmed)
+            {
+                hash = (hash ^ c) * 16777619u;
+            }
+
+            vector[hash % (uint)dimensions] += (hash & 0x80000000) == 0 ? 1f : -1f;
+        }
+
+        var norm = MathF.Sqrt(vector.Sum(v => v * v));
+        if (norm > 0)
+        {
+            for (var i = 0; i < vector.Length; i++)
+            {
+                vector[i] /= norm;
+            }
+        }
+
+        return vector;
+    }
+}
