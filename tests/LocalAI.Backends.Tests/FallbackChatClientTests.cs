@@ -202,6 +202,22 @@ public sealed class FallbackChatClientTests
     }
 
     [Fact]
+    public async Task Circuit_WithDefaultRatio_OpensWhenMostRequestsFailDespiteOneSuccess()
+    {
+        var a = new TestBackend("a") { Chat = { Reply = "from a" } };
+        var b = new TestBackend("b") { Chat = { Reply = "from b" } };
+        var (manager, router) = Router.Create(Router.NewClock(), new LocalAIOptions { StatusCacheTtl = TimeSpan.FromHours(1) }, a, b);
+
+        await router.GetResponseAsync("ok");
+        a.Chat.Failure = new HttpRequestException("Internal Server Error", null, HttpStatusCode.InternalServerError);
+        await router.GetResponseAsync("fails, b answers");
+        await router.GetResponseAsync("fails, b answers");
+
+        Assert.Equal(BackendCircuitState.Open, manager.GetCircuitState("a"));
+        Assert.Equal(3, a.Chat.Calls);
+    }
+
+    [Fact]
     public async Task EveryBackendCoolingDown_WaitsForEarliestWithinBound()
     {
         var clock = Router.NewClock();

@@ -92,6 +92,21 @@ public sealed class FallbackEmbeddingGeneratorTests
     }
 
     [Fact]
+    public async Task GenerateAsync_BackendThatCouldNotCreateItsGenerator_IsAskedAgainLater()
+    {
+        var a = EmbeddingBackend("a", new TestEmbeddingGenerator("minilm", 8));
+        a.NextEmbeddingGeneratorFailure = new BackendUnavailableException("server down while reading the model's dimensions");
+        var manager = new BackendManager([a], timeProvider: Router.NewClock());
+        using var router = new FallbackEmbeddingGenerator(manager);
+
+        var first = await Assert.ThrowsAsync<NoBackendAvailableException>(() => router.GenerateAsync(["x"]));
+        var second = await router.GenerateAsync(["x"]);
+
+        Assert.Contains("server down", first.Message, StringComparison.Ordinal);
+        Assert.Equal("a", second.AdditionalProperties?[LocalAITelemetry.BackendTag]);
+    }
+
+    [Fact]
     public async Task GenerateAsync_NoEmbeddingBackend_ThrowsNoBackendAvailable()
     {
         var manager = new BackendManager([new TestBackend("chat-only")], timeProvider: Router.NewClock());

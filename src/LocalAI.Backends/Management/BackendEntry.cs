@@ -54,13 +54,16 @@ internal sealed class BackendEntry
     {
         get
         {
-            if (_embeddingGenerator is null && _embeddingGeneratorError is null)
+            // A failed creation (a server down when its dimensions were looked up, a model not on disk yet) is
+            // remembered for the reason it gives, and tried again on the next use.
+            if (_embeddingGenerator is null)
             {
                 try
                 {
                     _embeddingGenerator = new BackendEmbeddingGenerator(this, Backend.GetEmbeddingGenerator());
+                    _embeddingGeneratorError = null;
                 }
-                catch (Exception ex) when (ex is LocalAIException or NotSupportedException or IOException)
+                catch (Exception ex) when (ex is LocalAIException or NotSupportedException or IOException or HttpRequestException)
                 {
                     _embeddingGeneratorError = ex;
                 }

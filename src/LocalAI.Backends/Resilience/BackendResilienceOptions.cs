@@ -20,8 +20,8 @@ public sealed class BackendResilienceOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Gets or sets the share of failed requests, within <see cref="SamplingDuration"/>, that opens a backend's circuit.</summary>
-    /// <value>The default value is 1.0: every sampled request failed.</value>
-    public double FailureRatio { get; set; } = 1.0;
+    /// <value>The default value is 0.5: half of the sampled requests failed (a backend that fails every other request is taken out).</value>
+    public double FailureRatio { get; set; } = 0.5;
 
     /// <summary>Gets or sets the number of requests within <see cref="SamplingDuration"/> before the circuit can open.</summary>
     /// <value>The default value is 3.</value>

@@ -48,8 +48,19 @@ internal sealed class TestBackend(string id, BackendCapabilities capabilities = 
 
     public IChatClient GetChatClient(string? model = null) => Chat;
 
-    public IEmbeddingGenerator<string, Embedding<float>> GetEmbeddingGenerator(string? model = null) =>
-        Embeddings ?? throw new NotSupportedException($"Backend '{Id}' does not serve embeddings.");
+    /// <summary>Gets or sets a failure thrown by the next <see cref="GetEmbeddingGenerator"/> call only.</summary>
+    public Exception? NextEmbeddingGeneratorFailure { get; set; }
+
+    public IEmbeddingGenerator<string, Embedding<float>> GetEmbeddingGenerator(string? model = null)
+    {
+        if (NextEmbeddingGeneratorFailure is { } failure)
+        {
+            NextEmbeddingGeneratorFailure = null;
+            throw failure;
+        }
+
+        return Embeddings ?? throw new NotSupportedException($"Backend '{Id}' does not serve embeddings.");
+    }
 
     public ValueTask DisposeAsync()
     {
