@@ -11,7 +11,7 @@ namespace LocalAI.Onnx.Tokenization;
 internal sealed class SentenceTokenizer
 {
     [ThreadStatic]
-    private static Scratch? t_scratch;
+    private static Scratch? _scratch;
 
     private readonly WordPieceTokenizer _wordPiece;
     private readonly BertPreTokenizer _preTokenizer;
@@ -86,7 +86,7 @@ internal sealed class SentenceTokenizer
     /// <returns>The token ids.</returns>
     public int[] Encode(string text, int maxTokens, out bool truncated)
     {
-        var scratch = t_scratch ??= new Scratch();
+        var scratch = _scratch ??= new Scratch();
         var ids = scratch.Ids;
         ids.Clear();
         ids.Add(ClassificationTokenId);
@@ -105,7 +105,7 @@ internal sealed class SentenceTokenizer
     public IReadOnlyList<int> EncodeWithoutSpecialTokens(string text)
     {
         var ids = new List<int>();
-        EncodeWords(text, ids, int.MaxValue, t_scratch ??= new Scratch());
+        EncodeWords(text, ids, int.MaxValue, _scratch ??= new Scratch());
         return ids;
     }
 

@@ -7,13 +7,13 @@ namespace LocalAI.Gguf.Tests.Fixtures;
 internal sealed class GgufWriter
 {
     private const int Alignment = 32;
-    private readonly List<(string Key, GgufMetadataValue Value)> metadata = [];
-    private readonly List<(string Name, long[] Dims, int Type, byte[] Data)> tensors = [];
+    private readonly List<(string Key, GgufMetadataValue Value)> _metadata = [];
+    private readonly List<(string Name, long[] Dims, int Type, byte[] Data)> _tensors = [];
 
     public GgufWriter Set(string key, GgufMetadataValue value)
     {
-        metadata.RemoveAll(m => m.Key == key);
-        metadata.Add((key, value));
+        _metadata.RemoveAll(m => m.Key == key);
+        _metadata.Add((key, value));
         return this;
     }
 
@@ -42,7 +42,7 @@ internal sealed class GgufWriter
             }
         }
 
-        tensors.Add((name, dims, f16 ? 1 : 0, data));
+        _tensors.Add((name, dims, f16 ? 1 : 0, data));
         return this;
     }
 
@@ -54,7 +54,7 @@ internal sealed class GgufWriter
             BitConverter.TryWriteBytes(data.AsSpan(i * 4), value);
         }
 
-        tensors.Add((name, [length], 0, data));
+        _tensors.Add((name, [length], 0, data));
         return this;
     }
 
@@ -64,9 +64,9 @@ internal sealed class GgufWriter
         using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         w.Write(0x46554747u);
         w.Write(3u);
-        w.Write((ulong)tensors.Count);
-        w.Write((ulong)metadata.Count);
-        foreach (var (key, value) in metadata)
+        w.Write((ulong)_tensors.Count);
+        w.Write((ulong)_metadata.Count);
+        foreach (var (key, value) in _metadata)
         {
             WriteString(w, key);
             w.Write((uint)value.Type);
@@ -87,7 +87,7 @@ internal sealed class GgufWriter
         }
 
         long offset = 0;
-        foreach (var (name, dims, type, data) in tensors)
+        foreach (var (name, dims, type, data) in _tensors)
         {
             WriteString(w, name);
             w.Write((uint)dims.Length);
@@ -102,7 +102,7 @@ internal sealed class GgufWriter
         }
 
         Pad(w);
-        foreach (var (_, _, _, data) in tensors)
+        foreach (var (_, _, _, data) in _tensors)
         {
             w.Write(data);
             Pad(w);
