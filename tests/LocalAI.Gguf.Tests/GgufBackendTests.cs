@@ -63,24 +63,6 @@ public sealed class GgufBackendTests(ModelFixture fixture)
     }
 
     [Fact]
-    public async Task Disposing_a_client_or_generator_leaves_the_backend_serving()
-    {
-        await using var backend = new GgufBackend(ModelFixture.Options(fixture.ChatModelPath, fixture.EmbeddingModelPath));
-        using (var generator = backend.GetEmbeddingGenerator())
-        {
-            await generator.GenerateAsync(["hello"]);
-        }
-
-        using (var client = backend.GetChatClient())
-        {
-            await client.GetResponseAsync("hello", new ChatOptions { MaxOutputTokens = 2 });
-        }
-
-        Assert.Single(await backend.GetEmbeddingGenerator().GenerateAsync(["hello again"]));
-        Assert.Equal(2, (await backend.GetChatClient().GetResponseAsync("hello again", new ChatOptions { MaxOutputTokens = 2 })).Usage!.OutputTokenCount);
-    }
-
-    [Fact]
     public async Task Metadata_names_the_backend_id_as_provider()
     {
         var options = ModelFixture.Options(fixture.ChatModelPath, fixture.EmbeddingModelPath);
