@@ -148,7 +148,7 @@ public sealed class GgufBackend : ILocalBackend
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         var path = ResolvePath(model ?? options.EmbeddingModelPath, "embedding");
-        return GetOrLoad(embeddingModels, path, p => new GgufEmbeddingGenerator(Load(p), options));
+        return new GgufEmbeddingClient(GetOrLoad(embeddingModels, path, p => new GgufEmbeddingGenerator(Load(p), options)));
     }
 
     /// <inheritdoc/>

@@ -63,6 +63,18 @@ public sealed class GgufBackendTests(ModelFixture fixture)
     }
 
     [Fact]
+    public async Task Metadata_names_the_backend_id_as_provider()
+    {
+        var options = ModelFixture.Options(fixture.ChatModelPath, fixture.EmbeddingModelPath);
+        options.BackendId = "gguf-2";
+        await using var backend = new GgufBackend(options);
+
+        Assert.Equal("gguf", fixture.Backend.GetChatClient().GetService<ChatClientMetadata>()!.ProviderName);
+        Assert.Equal("gguf", fixture.Backend.GetEmbeddingGenerator().GetService<EmbeddingGeneratorMetadata>()!.ProviderName);
+        Assert.Equal("gguf-2", backend.GetChatClient().GetService<ChatClientMetadata>()!.ProviderName);
+    }
+
+    [Fact]
     public async Task AddGguf_registers_a_backend_the_router_serves()
     {
         var services = new ServiceCollection();

@@ -127,6 +127,20 @@ public abstract class ChatClientConformanceTests
     }
 
     [Fact]
+    public async Task Dispose_LeavesClientsCreatedAfterwardsWorking()
+    {
+        using (var first = await CreateClientAsync())
+        {
+            await first.GetResponseAsync("hi", BaseOptions);
+        }
+
+        using var second = await CreateClientAsync();
+        var response = await second.GetResponseAsync("hi again", BaseOptions);
+
+        Assert.False(string.IsNullOrEmpty(response.Text));
+    }
+
+    [Fact]
     public async Task GetService_ReturnsMetadataNamingTheProvider()
     {
         using var client = await CreateClientAsync();

@@ -70,6 +70,20 @@ public abstract class EmbeddingGeneratorConformanceTests
     }
 
     [Fact]
+    public async Task Dispose_LeavesGeneratorsCreatedAfterwardsWorking()
+    {
+        using (var first = await CreateGeneratorAsync())
+        {
+            await first.GenerateAsync([Texts[0]]);
+        }
+
+        using var second = await CreateGeneratorAsync();
+        var result = await second.GenerateAsync([Texts[1]]);
+
+        Assert.Single(result);
+    }
+
+    [Fact]
     public async Task GenerateAsync_WithCancelledToken_ThrowsOperationCanceled()
     {
         using var generator = await CreateGeneratorAsync();

@@ -12,7 +12,7 @@ internal sealed class GgufChatClient : IChatClient
     {
         this.backend = backend;
         this.defaultModel = defaultModel;
-        Metadata = new ChatClientMetadata("llama.cpp", null, defaultModel ?? backend.DefaultChatModelId);
+        Metadata = new ChatClientMetadata(backend.Id, null, defaultModel ?? backend.DefaultChatModelId);
     }
 
     public ChatClientMetadata Metadata { get; }

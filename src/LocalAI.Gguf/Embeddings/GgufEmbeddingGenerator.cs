@@ -25,7 +25,7 @@ internal sealed class GgufEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         contextSize = model.TrainedContextLength > 0 ? Math.Min(model.TrainedContextLength, options.ContextSize) : options.ContextSize;
         ModelId = model.File.Name;
         Dimensions = model.EmbeddingLength;
-        Metadata = new EmbeddingGeneratorMetadata("llama.cpp", null, ModelId, Dimensions);
+        Metadata = new EmbeddingGeneratorMetadata(options.BackendId, null, ModelId, Dimensions);
     }
 
     public string ModelId { get; }

@@ -22,7 +22,7 @@ public sealed class OnnxBackend : ILocalBackend
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly HttpClient? _httpClient;
-    private readonly ConcurrentDictionary<string, OnnxEmbeddingGenerator> _generators = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, OnnxBackendEmbeddingGenerator> _generators = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _downloadGate = new(1, 1);
     private HttpClient? _ownedHttpClient;
 
@@ -63,7 +63,7 @@ public sealed class OnnxBackend : ILocalBackend
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var generator = GetDefaultGenerator();
+            var generator = GetDefaultGenerator().Owner;
             await generator.LoadAsync(cancellationToken).ConfigureAwait(false);
             var models = await ListModelsAsync(cancellationToken).ConfigureAwait(false);
             return BackendStatus.Available(BackendId, "onnxruntime " + OrtEnv.Instance().GetVersionString(), Stopwatch.GetElapsedTime(started), _timeProvider.GetUtcNow()) with { Models = models };
@@ -101,7 +101,7 @@ public sealed class OnnxBackend : ILocalBackend
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (dimensions, family, maxLength) = SentenceEncoderConfigReader.ReadSummary(folder);
-            var generator = _generators.GetValueOrDefault(Path.GetFullPath(folder));
+            var generator = _generators.GetValueOrDefault(Path.GetFullPath(folder))?.Owner;
             models.Add(new LocalModelInfo(id, BackendId)
             {
                 SizeBytes = new FileInfo(ModelFolder.FindOnnxFile(folder)!).Length,
@@ -156,7 +156,7 @@ public sealed class OnnxBackend : ILocalBackend
         }
 
         return _generators.GetOrAdd(Path.GetFullPath(folder), static (_, state) =>
-            new OnnxEmbeddingGenerator(state.folder, state.model, state.self._options, state.self._logger, null, state.self._timeProvider), (folder, model, self: this));
+            new(new OnnxEmbeddingGenerator(state.folder, state.model, state.self._options, state.self._logger, null, state.self._timeProvider)), (folder, model, self: this));
     }
 
     /// <inheritdoc/>
@@ -164,7 +164,7 @@ public sealed class OnnxBackend : ILocalBackend
     {
         foreach (var generator in _generators.Values)
         {
-            generator.Dispose();
+            generator.Owner.Dispose();
         }
 
         _generators.Clear();
@@ -185,18 +185,18 @@ public sealed class OnnxBackend : ILocalBackend
             ? Directory.EnumerateDirectories(root).Where(d => ModelFolder.FindOnnxFile(d) is not null).Order(StringComparer.Ordinal).FirstOrDefault()
             : null;
 
-    private OnnxEmbeddingGenerator GetDefaultGenerator()
+    private OnnxBackendEmbeddingGenerator GetDefaultGenerator()
     {
         var folder = DefaultFolder
             ?? throw new ModelNotFoundException("(default)", BackendId, $"No model folder with model.onnx is under '{ModelsDirectory}'. Export a sentence-transformers model to ONNX there or set OnnxEmbeddingOptions.ModelPath.");
         return _generators.GetOrAdd(Path.GetFullPath(folder), static (_, state) =>
-            new OnnxEmbeddingGenerator(
+            new(new OnnxEmbeddingGenerator(
                 state.folder,
                 state.self.DefaultModelId,
                 state.self._options,
                 state.self._logger,
                 state.self._options.DownloadUrl is null ? null : ct => state.self.DownloadDefaultAsync(null, force: false, ct),
-                state.self._timeProvider), (folder, self: this));
+                state.self._timeProvider)), (folder, self: this));
     }
 
     private async Task DownloadDefaultAsync(IProgress<ModelDownloadProgress>? progress, bool force, CancellationToken cancellationToken)
