@@ -22,15 +22,18 @@ namespace LocalAI.Benchmarks.Onnx;
 /// The backends run different stand-in models with different dimensions, so the figures compare call paths, not
 /// model quality or real inference cost:
 /// <list type="bullet">
-/// <item><c>onnx</c>: the tiny random-weight BERT fixture (32 dimensions) in-process through ONNX Runtime.</item>
+/// <item><c>onnx</c>: the tiny random-weight BERT fixture (32 dimensions) in-process through ONNX Runtime; each
+/// chunk is truncated to the model's 128 tokens.</item>
 /// <item><c>router (onnx)</c>: the same ONNX backend behind <see cref="FallbackEmbeddingGenerator"/> and a <see cref="BackendManager"/>: the router's cost.</item>
-/// <item><c>gguf</c>: the tiny random-weight BERT GGUF fixture (32 dimensions) in-process through llama.cpp.</item>
+/// <item><c>gguf</c>: the tiny random-weight BERT GGUF fixture (32 dimensions) in-process through llama.cpp; its
+/// 512-token context takes each whole chunk (about 200 tokens), so it does more work per chunk than <c>onnx</c>.</item>
 /// <item><c>ollama (protocol test server)</c>: the Ollama backend against the Ollama-speaking test server process
 /// (384 dimensions, vectors hashed from the text): our client and loopback HTTP, no model.</item>
 /// <item><c>mlx (sidecar, test engine)</c>: the MLX backend through the real Python sidecar with the deterministic test
 /// engine (384 dimensions, cached vectors): our client, the sidecar protocol and Python, no model.</item>
 /// </list>
 /// A backend whose prerequisites are missing on this machine is left out of the run with a printed reason.
+/// <code>dotnet run -c Release --project benchmarks/LocalAI.Benchmarks -- --filter '*EmbeddingBackendComparison*' --job short --inProcess</code>
 /// </remarks>
 [MemoryDiagnoser]
 [Config(typeof(AvailableBackendsConfig))]
