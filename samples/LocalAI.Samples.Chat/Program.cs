@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LocalAI;
+using LocalAI.Samples;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,23 +8,13 @@ using Microsoft.Extensions.Logging;
 
 // A console chat over the LocalAI router: streams tokens, shows which backend answered,
 // "/switch <backend>", "/status", "/quit". "--prompt <text>" asks once and exits.
-var configuration = new ConfigurationBuilder()
-    .SetBasePath(AppContext.BaseDirectory)
-    .AddJsonFile("appsettings.json", optional: true)
-    .AddEnvironmentVariables()
-    .AddCommandLine(args, new Dictionary<string, string>
-    {
-        ["--backends"] = "LocalAI:Backends",
-        ["--ollama"] = "LocalAI:Ollama:Endpoint",
-        ["--model"] = "LocalAI:Ollama:DefaultModel",
-        ["--prompt"] = "Prompt",
-    })
-    .Build();
+// "--gguf <file.gguf>" adds an in-process llama.cpp backend behind Ollama: with no Ollama running, the router falls back to it.
+var configuration = SampleBackends.Configuration(args);
 var section = configuration.GetSection("LocalAI");
 
 var services = new ServiceCollection();
 services.AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-services.AddLocalAI(section, b => AddBackends(b, section["Backends"] ?? "ollama"));
+services.AddLocalAI(section, b => SampleBackends.Add(b, "ollama"));
 await using var provider = services.BuildServiceProvider();
 
 var chat = provider.GetRequiredService<IChatClient>();
@@ -97,24 +88,5 @@ static async Task PrintStatusAsync(BackendManager manager)
     {
         var state = status.IsAvailable ? $"available {status.Version}, {status.Models.Count} models" : $"unavailable: {status.Reason}";
         Console.WriteLine($"  {status.BackendId,-16} {state} (circuit {manager.GetCircuitState(status.BackendId)})");
-    }
-}
-
-// Every backend the sample can use is registered here; LocalAI:Backends (or --backends a,b) picks them, in priority order.
-static void AddBackends(ILocalAIBuilder builder, string backends)
-{
-    foreach (var id in backends.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-    {
-        switch (id)
-        {
-            case "ollama":
-                builder.AddOllama();
-                break;
-            case "ollama-embedded":
-                builder.AddOllamaEmbedded();
-                break;
-            default:
-                throw new ArgumentException($"Unknown backend '{id}' in LocalAI:Backends; this sample knows: ollama, ollama-embedded.");
-        }
     }
 }

@@ -4,35 +4,32 @@
 //
 //   dotnet run --project samples/LocalAI.Samples.Council -- "Why is the sky blue?"
 //   dotnet run --project samples/LocalAI.Samples.Council -- "Why is the sky blue?" --LocalAI:Council:Agents:0:Model=llama3.2:1b
+//   dotnet run --project samples/LocalAI.Samples.Council -- "Why is the sky blue?" --backends gguf --gguf model.gguf
 //
 // Without configured agents, the council is made of up to three chat models listed by the available backends.
 using System.Globalization;
 using LocalAI;
 using LocalAI.Council;
+using LocalAI.Samples;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-var switches = args.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToArray();
-var question = string.Join(' ', args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)));
+var question = string.Join(' ', SampleBackends.Positional(args));
 if (question.Length == 0)
 {
     Console.Error.WriteLine("usage: LocalAI.Samples.Council \"<question>\" [--LocalAI:Council:Agents:0:Model=<model> ...]");
     return 1;
 }
 
-var configuration = new ConfigurationBuilder()
-    .SetBasePath(AppContext.BaseDirectory)
-    .AddJsonFile("appsettings.json", optional: true)
-    .AddEnvironmentVariables()
-    .AddCommandLine(switches)
-    .Build();
+var configuration = SampleBackends.Configuration(args);
 
 var discovered = new List<CouncilAgentOptions>();
 var services = new ServiceCollection().AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 services.AddLocalAI(configuration.GetSection("LocalAI"), b =>
 {
-    // Register the backends to use here, for example b.AddOllama() (LocalAI.Ollama) or b.AddGguf(...) (LocalAI.Gguf).
+    // The backends named in LocalAI:Backends (default: ollama), plus gguf with --gguf <file.gguf>.
+    SampleBackends.Add(b, "ollama");
     b.AddCouncil(o =>
     {
         if (o.Agents.Count == 0)
@@ -50,7 +47,7 @@ var manager = provider.GetRequiredService<BackendManager>();
 if (manager.Backends.Count == 0)
 {
     Console.Error.WriteLine("No LocalAI backend is registered, so the council has no model to ask.");
-    Console.Error.WriteLine("Register one in Program.cs of this sample (b.AddOllama() from LocalAI.Ollama, b.AddGguf(...) from LocalAI.Gguf) and configure it in appsettings.json.");
+    Console.Error.WriteLine("Name one in LocalAI:Backends (appsettings.json) or on the command line: --backends ollama, --gguf <file.gguf>.");
     return 2;
 }
 

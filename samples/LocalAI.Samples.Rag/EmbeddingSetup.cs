@@ -1,3 +1,4 @@
+using LocalAI.Samples;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI.Samples.Rag;
@@ -5,15 +6,13 @@ namespace LocalAI.Samples.Rag;
 /// <summary>The one place where the sample chooses its embedding backend.</summary>
 internal static class EmbeddingSetup
 {
-    /// <summary>Registers the embedding backends the sample may use; the router picks the first available one.</summary>
+    /// <summary>Registers the backends the sample may use; the routers pick the first available one for embeddings and for chat.</summary>
     /// <param name="builder">The LocalAI builder.</param>
-    public static void AddEmbeddingBackends(ILocalAIBuilder builder)
-    {
-        // Register an embedding backend here, for example (once its package is referenced):
-        //   builder.AddOnnxEmbeddings(o => o.ModelPath = "models/all-MiniLM-L6-v2");
-        // or configure one under "LocalAI" in appsettings.json.
-        _ = builder;
-    }
+    /// <remarks>
+    /// By default ONNX serves embeddings in-process (<c>--onnx &lt;model folder&gt;</c> or <c>LocalAI:Onnx:ModelPath</c>) and
+    /// Ollama serves chat; <c>--gguf &lt;file.gguf&gt;</c> adds in-process chat through llama.cpp. <c>LocalAI:Backends</c> changes the list.
+    /// </remarks>
+    public static void AddEmbeddingBackends(ILocalAIBuilder builder) => SampleBackends.Add(builder, "onnx,ollama");
 
     /// <summary>The embedder used when no backend with embeddings is available: lexical feature hashing, for a demonstration only.</summary>
     /// <returns>The demonstration embedder.</returns>

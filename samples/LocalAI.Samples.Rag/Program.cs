@@ -1,24 +1,23 @@
 using LocalAI;
 using LocalAI.Rag;
 using LocalAI.Samples.Rag;
+using LocalAI.Samples;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 // Usage:
 //   dotnet run -- index <folder>          index .txt and .md files into the embedded store
 //   dotnet run -- ask "<question>"        answer with citations (or show the passages when no chat backend is up)
+//   options: --onnx <sentence-transformers ONNX folder>, --gguf <chat model.gguf>, --backends onnx,ollama, --ollama <url>
+var configuration = SampleBackends.Configuration(args);
+args = SampleBackends.Positional(args);
 if (args.Length < 2 || args[0] is not ("index" or "ask"))
 {
-    Console.Error.WriteLine("usage: index <folder> | ask \"<question>\"");
+    Console.Error.WriteLine("usage: index <folder> | ask \"<question>\"  [--onnx <model folder>] [--gguf <model.gguf>]");
     return 2;
 }
 
-var configuration = new ConfigurationBuilder()
-    .AddJsonFile("appsettings.json", optional: true)
-    .AddEnvironmentVariables()
-    .Build();
 var services = new ServiceCollection();
 services.AddLocalAI(configuration.GetSection("LocalAI"), b =>
 {
@@ -37,7 +36,7 @@ if (await manager.GetActiveBackendAsync(BackendCapabilities.Embeddings) is { } e
 }
 else
 {
-    Console.WriteLine("Embeddings: no embedding backend is available; using the lexical hashing demo embedder (word overlap only). Configure one in EmbeddingSetup.cs.");
+    Console.WriteLine("Embeddings: no embedding backend is available; using the lexical hashing demo embedder (word overlap only). Give an ONNX model folder with --onnx, or see EmbeddingSetup.cs.");
     var rag = provider.GetRequiredService<IOptions<RagOptions>>().Value;
     index = new RagIndex(
         EmbeddingSetup.CreateDemoEmbedder(),
