@@ -26,6 +26,17 @@ public sealed class OllamaChatClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metadata_NamesTheConfiguredBackendId_AsProvider()
+    {
+        await using var backend = TestSupport.CreateBackend(_server, o => o.Id = "ollama-gpu");
+        using var chat = backend.GetChatClient();
+        using var embeddings = backend.GetEmbeddingGenerator();
+
+        Assert.Equal("ollama-gpu", chat.GetService<ChatClientMetadata>()?.ProviderName);
+        Assert.Equal("ollama-gpu", embeddings.GetService<EmbeddingGeneratorMetadata>()?.ProviderName);
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_YieldsEveryTokenInOrderThenUsage()
     {
         await using var backend = TestSupport.CreateBackend(_server);

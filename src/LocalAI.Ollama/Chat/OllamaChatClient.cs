@@ -29,7 +29,7 @@ internal sealed class OllamaChatClient : IChatClient
         _timeout = options.GenerationTimeout;
         _contextSize = options.ContextSize;
         _keepAlive = FormatKeepAlive(options.KeepAlive);
-        _metadata = new ChatClientMetadata("ollama", pool.Endpoints[0].Uri, model);
+        _metadata = new ChatClientMetadata(options.Id, pool.Endpoints[0].Uri, model);
     }
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)

@@ -21,7 +21,7 @@ internal sealed class OllamaEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         _model = model;
         _timeout = options.GenerationTimeout;
         _keepAlive = OllamaChatClient.FormatKeepAlive(options.KeepAlive);
-        _metadata = new EmbeddingGeneratorMetadata("ollama", pool.Endpoints[0].Uri, model, dimensions);
+        _metadata = new EmbeddingGeneratorMetadata(options.Id, pool.Endpoints[0].Uri, model, dimensions);
     }
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
