@@ -51,7 +51,17 @@ if (args[0] == "index")
 {
     var progress = new ConsoleProgress(p =>
         Console.WriteLine($"  {p.DocumentsIndexed}/{p.DocumentsTotal} documents, {p.ChunksIndexed} chunks ({p.ChunksEmbedded} embedded), {p.Tokens} tokens, {p.Elapsed.TotalMilliseconds:F0} ms"));
-    var result = await index.IndexFolderAsync(args[1], progress);
+    IndexingResult result;
+    try
+    {
+        result = await index.IndexFolderAsync(args[1], progress);
+    }
+    catch (EmbeddingModelMismatchException ex)
+    {
+        Console.Error.WriteLine(ex.Message);
+        return 1;
+    }
+
     Console.WriteLine($"Indexed {result.Documents} documents: {result.Chunks} chunks, {result.ChunksEmbedded} embedded, {result.ChunksReused} unchanged, {result.Elapsed.TotalMilliseconds:F0} ms.");
     return 0;
 }
@@ -80,9 +90,15 @@ try
         Console.WriteLine($"[{citation.Number}] {citation.DocumentId}{(citation.Context is null ? string.Empty : " — " + citation.Context)} (score {citation.Score:F3})");
     }
 }
+catch (EmbeddingModelMismatchException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 1;
+}
 catch (LocalAIException ex) when (ex is NoBackendAvailableException or BackendUnavailableException)
 {
-    Console.WriteLine($"No chat backend is available ({ex.Message.Split('\n')[0]}); here are the retrieved passages instead:");
+    Console.WriteLine("No chat backend is available, so here are the retrieved passages instead.");
+    Console.WriteLine(ex.Message);
     Console.WriteLine();
     var context = new RagContextBuilder(index.TokenCounter).Build(await index.SearchAsync(question, search));
     Console.WriteLine(context.Citations.Count == 0 ? "(nothing found; index a folder first)" : context.Text);

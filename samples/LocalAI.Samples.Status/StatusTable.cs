@@ -37,10 +37,13 @@ internal static class StatusTable
     {
         for (var i = 0; i < cells.Length; i++)
         {
-            sb.Append(cells[i].PadRight(widths[i]));
             if (i < cells.Length - 1)
             {
-                sb.Append("  ");
+                sb.Append(cells[i].PadRight(widths[i])).Append("  ");
+            }
+            else
+            {
+                sb.Append(cells[i]);
             }
         }
 

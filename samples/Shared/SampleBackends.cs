@@ -30,31 +30,36 @@ internal static class SampleBackends
         .SetBasePath(AppContext.BaseDirectory)
         .AddJsonFile("appsettings.json", optional: true)
         .AddEnvironmentVariables()
-        .AddCommandLine(args, Switches)
+        .AddCommandLine(Split(args).Switches, Switches)
         .Build();
 
     /// <summary>Returns the arguments that are not switches (nor a switch's value).</summary>
     /// <param name="args">The command line.</param>
     /// <returns>The positional arguments, in order.</returns>
-    public static string[] Positional(string[] args)
+    public static string[] Positional(string[] args) => Split(args).Positional;
+
+    // Only "--name value" and "--name=value" are switches: a positional absolute path ("/home/...") must not be read as one.
+    private static (string[] Switches, string[] Positional) Split(string[] args)
     {
+        var switches = new List<string>();
         var positional = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i].StartsWith("--", StringComparison.Ordinal))
             {
-                if (!args[i].Contains('=', StringComparison.Ordinal))
+                switches.Add(args[i]);
+                if (!args[i].Contains('=', StringComparison.Ordinal) && i + 1 < args.Length)
                 {
-                    i++;
+                    switches.Add(args[++i]);
                 }
-
-                continue;
             }
-
-            positional.Add(args[i]);
+            else
+            {
+                positional.Add(args[i]);
+            }
         }
 
-        return [.. positional];
+        return ([.. switches], [.. positional]);
     }
 
     /// <summary>Registers the backends named in <c>LocalAI:Backends</c> (or <paramref name="defaultBackends"/>), in that order.</summary>
@@ -85,7 +90,14 @@ internal static class SampleBackends
                 "ollama-embedded" => builder.AddOllamaEmbedded(),
                 "gguf" => builder.AddGguf(),
                 "mlx" => builder.AddMlx(),
-                "onnx" => builder.AddOnnxEmbeddings(),
+                // Without a configured model, look in a models folder beside the binaries (status then says what is missing).
+                "onnx" => builder.AddOnnxEmbeddings(o =>
+                {
+                    if (string.IsNullOrEmpty(o.ModelPath) && string.IsNullOrEmpty(o.ModelsDirectory))
+                    {
+                        o.ModelsDirectory = Path.Combine(AppContext.BaseDirectory, "models");
+                    }
+                }),
                 _ => throw new ArgumentException($"Unknown backend '{id}' in LocalAI:Backends; the samples know: ollama, ollama-embedded, gguf, mlx, onnx."),
             };
         }
