@@ -1,6 +1,6 @@
-using Xunit.Abstractions;
 using LocalAI.Gguf.Native;
 using LocalAI.Gguf.Tests.Fixtures;
+using Xunit.Abstractions;
 
 namespace LocalAI.Gguf.Tests;
 

@@ -1,6 +1,6 @@
+using LocalAI.Onnx.Embeddings;
 using LocalAI.Onnx.Models;
 using LocalAI.Onnx.Tests.Support;
-using LocalAI.Onnx.Embeddings;
 
 namespace LocalAI.Onnx.Tests;
 
