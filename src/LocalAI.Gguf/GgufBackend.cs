@@ -14,12 +14,12 @@ namespace LocalAI.Gguf;
 /// <remarks>Models are loaded on first use and shared by every client of this backend; disposing the backend frees them.</remarks>
 public sealed class GgufBackend : ILocalBackend
 {
-    private readonly GgufBackendOptions options;
-    private readonly ILogger logger;
-    private readonly TimeProvider timeProvider;
-    private readonly ConcurrentDictionary<string, Lazy<ChatModel>> chatModels = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<GgufEmbeddingGenerator>> embeddingModels = new(StringComparer.Ordinal);
-    private volatile bool disposed;
+    private readonly GgufBackendOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly ConcurrentDictionary<string, Lazy<ChatModel>> _chatModels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<GgufEmbeddingGenerator>> _embeddingModels = new(StringComparer.Ordinal);
+    private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="GgufBackend"/> class.</summary>
     /// <param name="options">The options; validated here.</param>
@@ -31,23 +31,23 @@ public sealed class GgufBackend : ILocalBackend
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        this.options = options;
-        this.logger = (ILogger?)logger ?? NullLogger.Instance;
-        this.timeProvider = timeProvider ?? TimeProvider.System;
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <inheritdoc/>
-    public string Id => options.BackendId;
+    public string Id => _options.BackendId;
 
     /// <inheritdoc/>
     public BackendCapabilities Capabilities =>
         BackendCapabilities.Chat | BackendCapabilities.Streaming | BackendCapabilities.JsonOutput |
-        (options.EmbeddingModelPath is null ? BackendCapabilities.None : BackendCapabilities.Embeddings);
+        (_options.EmbeddingModelPath is null ? BackendCapabilities.None : BackendCapabilities.Embeddings);
 
     /// <summary>Gets the llama.cpp version the loaded native library reports, once loaded.</summary>
     public static string? NativeVersion => LlamaLibrary.Version;
 
-    internal string? DefaultChatModelId => options.ModelPath is null ? null : Path.GetFileName(options.ModelPath);
+    internal string? DefaultChatModelId => _options.ModelPath is null ? null : Path.GetFileName(_options.ModelPath);
 
     /// <inheritdoc/>
     public Task<BackendStatus> GetStatusAsync(CancellationToken cancellationToken = default)
@@ -55,40 +55,40 @@ public sealed class GgufBackend : ILocalBackend
         var started = Stopwatch.GetTimestamp();
         try
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            LlamaLibrary.EnsureLoaded(options.NativeLibraryPath);
-            if (options.ModelPath is null && options.ModelsDirectory is null && options.EmbeddingModelPath is null)
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            LlamaLibrary.EnsureLoaded(_options.NativeLibraryPath);
+            if (_options.ModelPath is null && _options.ModelsDirectory is null && _options.EmbeddingModelPath is null)
             {
-                return Task.FromResult(BackendStatus.Unavailable(Id, "No model is configured: set GgufBackendOptions.ModelPath, EmbeddingModelPath or ModelsDirectory.", Stopwatch.GetElapsedTime(started), timeProvider.GetUtcNow()));
+                return Task.FromResult(BackendStatus.Unavailable(Id, "No model is configured: set GgufBackendOptions.ModelPath, EmbeddingModelPath or ModelsDirectory.", Stopwatch.GetElapsedTime(started), _timeProvider.GetUtcNow()));
             }
 
-            foreach (var path in new[] { options.ModelPath, options.EmbeddingModelPath })
+            foreach (var path in new[] { _options.ModelPath, _options.EmbeddingModelPath })
             {
                 if (path is not null && !File.Exists(path))
                 {
-                    return Task.FromResult(BackendStatus.Unavailable(Id, $"The model file '{path}' does not exist.", Stopwatch.GetElapsedTime(started), timeProvider.GetUtcNow()));
+                    return Task.FromResult(BackendStatus.Unavailable(Id, $"The model file '{path}' does not exist.", Stopwatch.GetElapsedTime(started), _timeProvider.GetUtcNow()));
                 }
             }
 
-            return Task.FromResult(BackendStatus.Available(Id, "llama.cpp " + LlamaLibrary.Version, Stopwatch.GetElapsedTime(started), timeProvider.GetUtcNow()));
+            return Task.FromResult(BackendStatus.Available(Id, "llama.cpp " + LlamaLibrary.Version, Stopwatch.GetElapsedTime(started), _timeProvider.GetUtcNow()));
         }
         catch (Exception ex) when (ex is LocalAIException or ObjectDisposedException)
         {
-            return Task.FromResult(BackendStatus.Unavailable(Id, ex.Message, Stopwatch.GetElapsedTime(started), timeProvider.GetUtcNow()));
+            return Task.FromResult(BackendStatus.Unavailable(Id, ex.Message, Stopwatch.GetElapsedTime(started), _timeProvider.GetUtcNow()));
         }
     }
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<LocalModelInfo>> ListModelsAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var paths = new List<string>();
-        if (options.ModelsDirectory is { } folder && Directory.Exists(folder))
+        if (_options.ModelsDirectory is { } folder && Directory.Exists(folder))
         {
             paths.AddRange(Directory.EnumerateFiles(folder, "*.gguf").Order(StringComparer.Ordinal));
         }
 
-        foreach (var extra in new[] { options.ModelPath, options.EmbeddingModelPath })
+        foreach (var extra in new[] { _options.ModelPath, _options.EmbeddingModelPath })
         {
             if (extra is not null && !paths.Contains(Path.GetFullPath(extra)) && File.Exists(extra))
             {
@@ -116,13 +116,13 @@ public sealed class GgufBackend : ILocalBackend
                             ContextLength = file.ContextLength,
                             EmbeddingDimensions = embedding ? file.EmbeddingLength : null,
                             IsInstalled = true,
-                            IsLoaded = chatModels.ContainsKey(path) || embeddingModels.ContainsKey(path),
+                            IsLoaded = _chatModels.ContainsKey(path) || _embeddingModels.ContainsKey(path),
                             Capabilities = embedding ? BackendCapabilities.Embeddings : BackendCapabilities.Chat | BackendCapabilities.Streaming | BackendCapabilities.JsonOutput,
                         });
                     }
                     catch (InvalidModelFileException ex)
                     {
-                        Log.SkippedModel(logger, path, ex.Reason);
+                        Log.SkippedModel(_logger, path, ex.Reason);
                     }
                 }
 
@@ -139,28 +139,28 @@ public sealed class GgufBackend : ILocalBackend
     /// <inheritdoc/>
     public IChatClient GetChatClient(string? model = null)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         return new GgufChatClient(this, model);
     }
 
     /// <inheritdoc/>
     public IEmbeddingGenerator<string, Embedding<float>> GetEmbeddingGenerator(string? model = null)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        var path = ResolvePath(model ?? options.EmbeddingModelPath, "embedding");
-        return new GgufEmbeddingClient(GetOrLoad(embeddingModels, path, p => new GgufEmbeddingGenerator(Load(p), options)));
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var path = ResolvePath(model ?? _options.EmbeddingModelPath, "embedding");
+        return new GgufEmbeddingClient(GetOrLoad(_embeddingModels, path, p => new GgufEmbeddingGenerator(Load(p), _options)));
     }
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync()
     {
-        if (disposed)
+        if (_disposed)
         {
             return ValueTask.CompletedTask;
         }
 
-        disposed = true;
-        foreach (var entry in chatModels.Values)
+        _disposed = true;
+        foreach (var entry in _chatModels.Values)
         {
             if (entry.IsValueCreated)
             {
@@ -168,7 +168,7 @@ public sealed class GgufBackend : ILocalBackend
             }
         }
 
-        foreach (var entry in embeddingModels.Values)
+        foreach (var entry in _embeddingModels.Values)
         {
             if (entry.IsValueCreated)
             {
@@ -176,17 +176,17 @@ public sealed class GgufBackend : ILocalBackend
             }
         }
 
-        chatModels.Clear();
-        embeddingModels.Clear();
+        _chatModels.Clear();
+        _embeddingModels.Clear();
         return ValueTask.CompletedTask;
     }
 
     internal ChatModel GetChatModel(string? model)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        var path = ResolvePath(model ?? options.ModelPath, "chat");
-        var chat = GetOrLoad(chatModels, path, p => new ChatModel(Load(p), options, Id));
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var path = ResolvePath(model ?? _options.ModelPath, "chat");
+        var chat = GetOrLoad(_chatModels, path, p => new ChatModel(Load(p), _options, Id));
+        ObjectDisposedException.ThrowIf(_disposed, this);
         return chat;
     }
 
@@ -207,15 +207,15 @@ public sealed class GgufBackend : ILocalBackend
 
     private LlamaModel Load(string path)
     {
-        LlamaLibrary.EnsureLoaded(options.NativeLibraryPath);
-        if (!ReferenceEquals(logger, NullLogger.Instance))
+        LlamaLibrary.EnsureLoaded(_options.NativeLibraryPath);
+        if (!ReferenceEquals(_logger, NullLogger.Instance))
         {
             LlamaLibrary.SetLogSink(OnNativeLog);
         }
 
         var started = Stopwatch.GetTimestamp();
         var model = LlamaModel.Load(path);
-        Log.ModelLoaded(logger, path, model.File.Architecture, model.File.ParameterSize, model.File.Quantization, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        Log.ModelLoaded(_logger, path, model.File.Architecture, model.File.ParameterSize, model.File.Quantization, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return model;
     }
 
@@ -223,11 +223,11 @@ public sealed class GgufBackend : ILocalBackend
     {
         if (level is 3 or 4)
         {
-            Log.NativeWarning(logger, text.TrimEnd());
+            Log.NativeWarning(_logger, text.TrimEnd());
         }
-        else if (logger.IsEnabled(LogLevel.Debug))
+        else if (_logger.IsEnabled(LogLevel.Debug))
         {
-            Log.Native(logger, text.TrimEnd());
+            Log.Native(_logger, text.TrimEnd());
         }
     }
 
@@ -243,7 +243,7 @@ public sealed class GgufBackend : ILocalBackend
             return Path.GetFullPath(model);
         }
 
-        if (options.ModelsDirectory is { } folder)
+        if (_options.ModelsDirectory is { } folder)
         {
             foreach (var candidate in new[] { Path.Combine(folder, model), Path.Combine(folder, model + ".gguf") })
             {

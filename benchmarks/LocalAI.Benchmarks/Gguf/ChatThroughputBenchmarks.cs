@@ -14,41 +14,41 @@ public class ChatThroughputBenchmarks
     private const int BatchSize = 256;
     private static readonly ChatMessage[] Prompt = [new(ChatRole.User, "Write a long story about a lighthouse keeper who finds a message in a bottle on a stormy night.")];
 
-    private GgufBackend backend = null!;
-    private IChatClient client = null!;
-    private LlamaModel model = null!;
-    private LlamaContext context = null!;
-    private int[] promptTokens = [];
-    private SafeLlamaSamplerHandle sampler = null!;
+    private GgufBackend _backend = null!;
+    private IChatClient _client = null!;
+    private LlamaModel _model = null!;
+    private LlamaContext _context = null!;
+    private int[] _promptTokens = [];
+    private SafeLlamaSamplerHandle _sampler = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         var path = TinyModels.Chat();
-        backend = new GgufBackend(new GgufBackendOptions { ModelPath = path, Threads = Threads, BatchSize = BatchSize, ContextSize = 1024, EnablePrefixCache = false, MaxParallelRequests = 1 });
-        client = backend.GetChatClient();
-        client.GetResponseAsync(Prompt, new ChatOptions { MaxOutputTokens = 2 }).GetAwaiter().GetResult();
+        _backend = new GgufBackend(new GgufBackendOptions { ModelPath = path, Threads = Threads, BatchSize = BatchSize, ContextSize = 1024, EnablePrefixCache = false, MaxParallelRequests = 1 });
+        _client = _backend.GetChatClient();
+        _client.GetResponseAsync(Prompt, new ChatOptions { MaxOutputTokens = 2 }).GetAwaiter().GetResult();
 
-        model = LlamaModel.Load(path);
+        _model = LlamaModel.Load(path);
         var p = LlamaApi.llama_context_default_params();
         p.NCtx = 1024;
         p.NBatch = p.NUbatch = BatchSize;
         p.NThreads = p.NThreadsBatch = Threads;
-        context = model.CreateContext(p);
-        promptTokens = backend.GetChatModel(null).BuildPrompt(Prompt, null);
+        _context = _model.CreateContext(p);
+        _promptTokens = _backend.GetChatModel(null).BuildPrompt(Prompt, null);
         var chain = LlamaApi.llama_sampler_chain_default_params();
         chain.NoPerf = true;
-        sampler = new SafeLlamaSamplerHandle(LlamaApi.llama_sampler_chain_init(chain));
-        LlamaApi.llama_sampler_chain_add(sampler.Pointer, LlamaApi.llama_sampler_init_greedy());
+        _sampler = new SafeLlamaSamplerHandle(LlamaApi.llama_sampler_chain_init(chain));
+        LlamaApi.llama_sampler_chain_add(_sampler.Pointer, LlamaApi.llama_sampler_init_greedy());
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        sampler.Dispose();
-        context.Dispose();
-        model.Dispose();
-        backend.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _sampler.Dispose();
+        _context.Dispose();
+        _model.Dispose();
+        _backend.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>Prompt then 64 greedy tokens, straight through the native calls, on a thread-pool thread as the client's work runs
@@ -61,7 +61,7 @@ public class ChatThroughputBenchmarks
     public async Task<int> ThroughChatClient()
     {
         var chars = 0;
-        await foreach (var update in client.GetStreamingResponseAsync(Prompt, new ChatOptions { Temperature = 0, MaxOutputTokens = OutputTokens }))
+        await foreach (var update in _client.GetStreamingResponseAsync(Prompt, new ChatOptions { Temperature = 0, MaxOutputTokens = OutputTokens }))
         {
             chars += update.Text.Length;
         }
@@ -71,15 +71,15 @@ public class ChatThroughputBenchmarks
 
     private int Loop()
     {
-        context.ClearMemory();
-        context.Decode(promptTokens);
+        _context.ClearMemory();
+        _context.Decode(_promptTokens);
         var piece = new byte[64];
         var bytes = 0;
         for (var i = 0; i < OutputTokens; i++)
         {
-            var token = LlamaApi.llama_sampler_sample(sampler.Pointer, context.Pointer, -1);
-            bytes += model.TokenToPiece(token, ref piece);
-            context.DecodeOne(token);
+            var token = LlamaApi.llama_sampler_sample(_sampler.Pointer, _context.Pointer, -1);
+            bytes += _model.TokenToPiece(token, ref piece);
+            _context.DecodeOne(token);
         }
 
         return bytes;

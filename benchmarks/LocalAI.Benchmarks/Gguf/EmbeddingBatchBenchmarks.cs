@@ -8,9 +8,9 @@ namespace LocalAI.Gguf.Benchmarks;
 [MemoryDiagnoser]
 public class EmbeddingBatchBenchmarks
 {
-    private GgufBackend backend = null!;
-    private IEmbeddingGenerator<string, Embedding<float>> generator = null!;
-    private string[] texts = [];
+    private GgufBackend _backend = null!;
+    private IEmbeddingGenerator<string, Embedding<float>> _generator = null!;
+    private string[] _texts = [];
 
     [Params(1, 10, 64)]
     public int BatchSize { get; set; }
@@ -18,16 +18,16 @@ public class EmbeddingBatchBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        backend = new GgufBackend(new GgufBackendOptions { EmbeddingModelPath = TinyModels.Embedding(), Threads = 1, MaxParallelRequests = 1 });
-        generator = backend.GetEmbeddingGenerator();
-        texts = Enumerable.Range(0, BatchSize).Select(i => $"Sentence number {i} talks about ships, harbours and the weather at sea.").ToArray();
-        generator.GenerateAsync(texts).GetAwaiter().GetResult();
+        _backend = new GgufBackend(new GgufBackendOptions { EmbeddingModelPath = TinyModels.Embedding(), Threads = 1, MaxParallelRequests = 1 });
+        _generator = _backend.GetEmbeddingGenerator();
+        _texts = Enumerable.Range(0, BatchSize).Select(i => $"Sentence number {i} talks about ships, harbours and the weather at sea.").ToArray();
+        _generator.GenerateAsync(_texts).GetAwaiter().GetResult();
     }
 
     [GlobalCleanup]
-    public void Cleanup() => backend.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Cleanup() => _backend.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>One call embedding <see cref="BatchSize"/> texts.</summary>
     [Benchmark]
-    public Task<GeneratedEmbeddings<Embedding<float>>> Embed() => generator.GenerateAsync(texts);
+    public Task<GeneratedEmbeddings<Embedding<float>>> Embed() => _generator.GenerateAsync(_texts);
 }

@@ -9,33 +9,33 @@ namespace LocalAI.Gguf.Benchmarks;
 public class PrefixCacheBenchmarks
 {
     private const int Turns = 10;
-    private GgufBackend cached = null!;
-    private GgufBackend uncached = null!;
+    private GgufBackend _cached = null!;
+    private GgufBackend _uncached = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         var path = TinyModels.Chat();
-        cached = new GgufBackend(Options(path, true));
-        uncached = new GgufBackend(Options(path, false));
-        RunConversation(cached).GetAwaiter().GetResult();
-        RunConversation(uncached).GetAwaiter().GetResult();
+        _cached = new GgufBackend(Options(path, true));
+        _uncached = new GgufBackend(Options(path, false));
+        RunConversation(_cached).GetAwaiter().GetResult();
+        RunConversation(_uncached).GetAwaiter().GetResult();
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        cached.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        uncached.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _cached.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _uncached.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>Ten turns, every prompt evaluated from the start.</summary>
     [Benchmark(Baseline = true)]
-    public Task<int> WithoutPrefixCache() => RunConversation(uncached);
+    public Task<int> WithoutPrefixCache() => RunConversation(_uncached);
 
     /// <summary>Ten turns, each reusing the previous turn's KV cache.</summary>
     [Benchmark]
-    public Task<int> WithPrefixCache() => RunConversation(cached);
+    public Task<int> WithPrefixCache() => RunConversation(_cached);
 
     private static GgufBackendOptions Options(string path, bool prefixCache) =>
         new() { ModelPath = path, Threads = 1, ContextSize = 2048, BatchSize = 256, MaxParallelRequests = 1, EnablePrefixCache = prefixCache };

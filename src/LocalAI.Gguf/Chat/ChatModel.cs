@@ -7,23 +7,23 @@ namespace LocalAI.Gguf.Chat;
 /// <summary>One chat model loaded once and shared: a pool of contexts up to the configured parallelism, with prompt-prefix reuse.</summary>
 internal sealed class ChatModel : IDisposable
 {
-    private readonly LlamaModel model;
-    private readonly GgufBackendOptions options;
-    private readonly SemaphoreSlim gate;
-    private readonly List<ContextSlot> idle = [];
-    private readonly Lock sync = new();
-    private readonly string template;
-    private int created;
-    private int active;
-    private bool disposed;
+    private readonly LlamaModel _model;
+    private readonly GgufBackendOptions _options;
+    private readonly SemaphoreSlim _gate;
+    private readonly List<ContextSlot> _idle = [];
+    private readonly Lock _sync = new();
+    private readonly string _template;
+    private int _created;
+    private int _active;
+    private bool _disposed;
 
     public ChatModel(LlamaModel model, GgufBackendOptions options, string backendId)
     {
-        this.model = model;
-        this.options = options;
+        _model = model;
+        _options = options;
         BackendId = backendId;
-        gate = new SemaphoreSlim(options.MaxParallelRequests, options.MaxParallelRequests);
-        template = PickTemplate(model.ChatTemplate, options.FallbackChatTemplate);
+        _gate = new SemaphoreSlim(options.MaxParallelRequests, options.MaxParallelRequests);
+        _template = PickTemplate(model.ChatTemplate, options.FallbackChatTemplate);
         ModelId = Path.GetFileName(model.File.Path);
     }
 
@@ -31,9 +31,9 @@ internal sealed class ChatModel : IDisposable
 
     public string BackendId { get; }
 
-    public LlamaModel Model => model;
+    public LlamaModel Model => _model;
 
-    public string Template => template;
+    public string Template => _template;
 
     /// <summary>Formats the conversation with the model's chat template and tokenizes it.</summary>
     /// <param name="messages">The conversation.</param>
@@ -52,9 +52,9 @@ internal sealed class ChatModel : IDisposable
             turns.Add((message.Role.Value, message.Text));
         }
 
-        var prompt = LlamaModel.ApplyTemplate(template, turns, addAssistant: true)
+        var prompt = LlamaModel.ApplyTemplate(_template, turns, addAssistant: true)
             ?? throw new LocalAIException($"llama.cpp does not recognise the chat template of '{ModelId}'. Set GgufBackendOptions.FallbackChatTemplate to a built-in name such as chatml, llama3 or gemma.");
-        return model.Tokenize(prompt, addSpecial: true, parseSpecial: true);
+        return _model.Tokenize(prompt, addSpecial: true, parseSpecial: true);
     }
 
     /// <summary>Generates a reply; after the prompt is evaluated on the thread pool, each token is decoded and handed to the consumer on the same thread, with no hand-off per token.</summary>
@@ -64,15 +64,15 @@ internal sealed class ChatModel : IDisposable
     /// <returns>The updates: text pieces, then one with the finish reason and usage.</returns>
     public async IAsyncEnumerable<ChatResponseUpdate> GenerateAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var prompt = BuildPrompt(messages, chatOptions);
-        var maxOutput = chatOptions?.MaxOutputTokens ?? options.DefaultMaxOutputTokens;
+        var maxOutput = chatOptions?.MaxOutputTokens ?? _options.DefaultMaxOutputTokens;
         if (maxOutput <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(chatOptions), maxOutput, "MaxOutputTokens must be positive.");
         }
 
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         ContextSlot slot;
         try
         {
@@ -80,7 +80,7 @@ internal sealed class ChatModel : IDisposable
         }
         catch
         {
-            gate.Release();
+            _gate.Release();
             throw;
         }
 
@@ -92,7 +92,7 @@ internal sealed class ChatModel : IDisposable
             consistent = true;
             var context = slot.Context;
             var json = chatOptions?.ResponseFormat is ChatResponseFormatJson;
-            using var sampler = SamplerFactory.Create(model, chatOptions, json);
+            using var sampler = SamplerFactory.Create(_model, chatOptions, json);
             var text = new OutputText(chatOptions?.StopSequences);
             var closer = json ? new JsonCloser() : null;
             var piece = new byte[64];
@@ -111,13 +111,13 @@ internal sealed class ChatModel : IDisposable
                 var token = sampler.Sample(context);
                 consistent = true;
                 generated++;
-                if (model.IsEndOfGeneration(token))
+                if (_model.IsEndOfGeneration(token))
                 {
                     finish = ChatFinishReason.Stop;
                     break;
                 }
 
-                var length = model.TokenToPiece(token, ref piece);
+                var length = _model.TokenToPiece(token, ref piece);
                 var emit = text.Append(piece.AsSpan(0, length), out var stopped);
                 if (stopped)
                 {
@@ -175,7 +175,7 @@ internal sealed class ChatModel : IDisposable
             }
 
             Release(slot);
-            gate.Release();
+            _gate.Release();
         }
     }
 
@@ -189,7 +189,7 @@ internal sealed class ChatModel : IDisposable
             throw new LocalAIException($"The prompt is {prompt.Length} tokens, more than the context of {context.Size} tokens holds. Raise ContextSize or shorten the conversation.");
         }
 
-        var reused = options.EnablePrefixCache ? Math.Min(slot.CommonPrefix(prompt), prompt.Length - 1) : 0;
+        var reused = _options.EnablePrefixCache ? Math.Min(slot.CommonPrefix(prompt), prompt.Length - 1) : 0;
         if (!context.TruncateMemory(reused))
         {
             reused = 0;
@@ -215,18 +215,18 @@ internal sealed class ChatModel : IDisposable
 
     private ContextSlot Acquire(int[] prompt)
     {
-        lock (sync)
+        lock (_sync)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            active++;
-            if (idle.Count > 0)
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _active++;
+            if (_idle.Count > 0)
             {
                 // The idle context whose memory shares the longest prefix with this prompt.
                 var best = 0;
                 var bestLength = -1;
-                for (var i = 0; i < idle.Count; i++)
+                for (var i = 0; i < _idle.Count; i++)
                 {
-                    var length = idle[i].CommonPrefix(prompt);
+                    var length = _idle[i].CommonPrefix(prompt);
                     if (length > bestLength)
                     {
                         best = i;
@@ -234,23 +234,23 @@ internal sealed class ChatModel : IDisposable
                     }
                 }
 
-                if (bestLength > 0 || created >= options.MaxParallelRequests)
+                if (bestLength > 0 || _created >= _options.MaxParallelRequests)
                 {
-                    var slot = idle[best];
-                    idle.RemoveAt(best);
+                    var slot = _idle[best];
+                    _idle.RemoveAt(best);
                     return slot;
                 }
             }
 
             try
             {
-                var context = model.CreateContext(ContextParameters());
-                created++;
+                var context = _model.CreateContext(ContextParameters());
+                _created++;
                 return new ContextSlot(context);
             }
             catch
             {
-                active--;
+                _active--;
                 throw;
             }
         }
@@ -259,36 +259,36 @@ internal sealed class ChatModel : IDisposable
     private void Release(ContextSlot slot)
     {
         var freeModel = false;
-        lock (sync)
+        lock (_sync)
         {
-            active--;
-            if (disposed)
+            _active--;
+            if (_disposed)
             {
                 slot.Dispose();
-                freeModel = active == 0;
+                freeModel = _active == 0;
             }
             else
             {
-                idle.Add(slot);
+                _idle.Add(slot);
             }
         }
 
         if (freeModel)
         {
-            model.Dispose();
+            _model.Dispose();
         }
     }
 
     private LlamaContextParams ContextParameters()
     {
         var p = LlamaApi.llama_context_default_params();
-        var size = model.TrainedContextLength > 0 ? Math.Min(options.ContextSize, model.TrainedContextLength) : options.ContextSize;
+        var size = _model.TrainedContextLength > 0 ? Math.Min(_options.ContextSize, _model.TrainedContextLength) : _options.ContextSize;
         p.NCtx = (uint)size;
-        p.NBatch = (uint)Math.Min(options.BatchSize, size);
+        p.NBatch = (uint)Math.Min(_options.BatchSize, size);
         p.NUbatch = p.NBatch;
         p.NSeqMax = 1;
-        p.NThreads = options.Threads;
-        p.NThreadsBatch = options.Threads;
+        p.NThreads = _options.Threads;
+        p.NThreadsBatch = _options.Threads;
         p.NoPerf = false;
         return p;
     }
@@ -307,17 +307,17 @@ internal sealed class ChatModel : IDisposable
     {
         List<ContextSlot> toFree;
         bool freeModel;
-        lock (sync)
+        lock (_sync)
         {
-            if (disposed)
+            if (_disposed)
             {
                 return;
             }
 
-            disposed = true;
-            toFree = [.. idle];
-            idle.Clear();
-            freeModel = active == 0;
+            _disposed = true;
+            toFree = [.. _idle];
+            _idle.Clear();
+            freeModel = _active == 0;
         }
 
         foreach (var slot in toFree)
@@ -327,7 +327,7 @@ internal sealed class ChatModel : IDisposable
 
         if (freeModel)
         {
-            model.Dispose();
+            _model.Dispose();
         }
 
     }

@@ -5,13 +5,13 @@ namespace LocalAI.Gguf.Chat;
 /// <summary>The <see cref="IChatClient"/> of the GGUF backend: streams tokens generated in-process by llama.cpp.</summary>
 internal sealed class GgufChatClient : IChatClient
 {
-    private readonly GgufBackend backend;
-    private readonly string? defaultModel;
+    private readonly GgufBackend _backend;
+    private readonly string? _defaultModel;
 
     public GgufChatClient(GgufBackend backend, string? defaultModel)
     {
-        this.backend = backend;
-        this.defaultModel = defaultModel;
+        _backend = backend;
+        _defaultModel = defaultModel;
         Metadata = new ChatClientMetadata(backend.Id, null, defaultModel ?? backend.DefaultChatModelId);
     }
 
@@ -32,7 +32,7 @@ internal sealed class GgufChatClient : IChatClient
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var model = backend.GetChatModel(options?.ModelId ?? defaultModel);
+        var model = _backend.GetChatModel(options?.ModelId ?? _defaultModel);
         return model.GenerateAsync(messages, options, cancellationToken);
     }
 

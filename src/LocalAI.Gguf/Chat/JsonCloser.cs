@@ -5,13 +5,13 @@ namespace LocalAI.Gguf.Chat;
 /// <summary>Follows JSON text the grammar let through and, when output stops early, produces the shortest text that completes it into a valid document.</summary>
 internal sealed class JsonCloser
 {
-    private readonly Stack<char> containers = new();
-    private readonly StringBuilder literal = new();
-    private State state = State.ExpectValue;
-    private bool inKey;
-    private bool escape;
-    private int unicodeDigits = -1;
-    private bool started;
+    private readonly Stack<char> _containers = new();
+    private readonly StringBuilder _literal = new();
+    private State _state = State.ExpectValue;
+    private bool _inKey;
+    private bool _escape;
+    private int _unicodeDigits = -1;
+    private bool _started;
 
     private enum State
     {
@@ -37,33 +37,33 @@ internal sealed class JsonCloser
     /// <returns>The closing text.</returns>
     public string Close()
     {
-        if (!started)
+        if (!_started)
         {
             return "{}";
         }
 
         var sb = new StringBuilder();
-        switch (state)
+        switch (_state)
         {
             case State.InString:
-                if (unicodeDigits >= 0)
+                if (_unicodeDigits >= 0)
                 {
-                    sb.Append('0', 4 - unicodeDigits);
+                    sb.Append('0', 4 - _unicodeDigits);
                 }
-                else if (escape)
+                else if (_escape)
                 {
                     sb.Append('n');
                 }
 
                 sb.Append('"');
-                if (inKey)
+                if (_inKey)
                 {
                     sb.Append(":null");
                 }
 
                 break;
             case State.InNumber:
-                var last = literal.Length > 0 ? literal[^1] : '0';
+                var last = _literal.Length > 0 ? _literal[^1] : '0';
                 if (last is '-' or '+' or '.' or 'e' or 'E')
                 {
                     sb.Append('1');
@@ -71,7 +71,7 @@ internal sealed class JsonCloser
 
                 break;
             case State.InLiteral:
-                var word = literal.ToString();
+                var word = _literal.ToString();
                 var full = word[0] == 't' ? "true" : word[0] == 'f' ? "false" : "null";
                 sb.Append(full.AsSpan(word.Length));
                 break;
@@ -86,7 +86,7 @@ internal sealed class JsonCloser
                 break;
         }
 
-        foreach (var container in containers)
+        foreach (var container in _containers)
         {
             sb.Append(container == '{' ? '}' : ']');
         }
@@ -96,53 +96,53 @@ internal sealed class JsonCloser
 
     private void Step(char c)
     {
-        switch (state)
+        switch (_state)
         {
             case State.InString:
-                if (unicodeDigits >= 0)
+                if (_unicodeDigits >= 0)
                 {
-                    unicodeDigits = unicodeDigits == 3 ? -1 : unicodeDigits + 1;
+                    _unicodeDigits = _unicodeDigits == 3 ? -1 : _unicodeDigits + 1;
                 }
-                else if (escape)
+                else if (_escape)
                 {
-                    escape = false;
+                    _escape = false;
                     if (c == 'u')
                     {
-                        unicodeDigits = 0;
+                        _unicodeDigits = 0;
                     }
                 }
                 else if (c == '\\')
                 {
-                    escape = true;
+                    _escape = true;
                 }
                 else if (c == '"')
                 {
-                    state = inKey ? State.ExpectColon : State.AfterValue;
+                    _state = _inKey ? State.ExpectColon : State.AfterValue;
                 }
 
                 return;
             case State.InNumber:
                 if (char.IsAsciiDigit(c) || c is '-' or '+' or '.' or 'e' or 'E')
                 {
-                    literal.Append(c);
+                    _literal.Append(c);
                     return;
                 }
 
-                state = State.AfterValue;
+                _state = State.AfterValue;
                 break;
             case State.InLiteral:
                 if (char.IsAsciiLetterLower(c))
                 {
-                    literal.Append(c);
-                    if (literal.ToString() is "true" or "false" or "null")
+                    _literal.Append(c);
+                    if (_literal.ToString() is "true" or "false" or "null")
                     {
-                        state = State.AfterValue;
+                        _state = State.AfterValue;
                     }
 
                     return;
                 }
 
-                state = State.AfterValue;
+                _state = State.AfterValue;
                 break;
         }
 
@@ -151,67 +151,67 @@ internal sealed class JsonCloser
             return;
         }
 
-        switch (state)
+        switch (_state)
         {
             case State.ExpectValue:
                 StartValue(c);
                 break;
             case State.ExpectKeyOrClose when c == '}':
             case State.AfterValue when c is '}' or ']':
-                if (containers.Count > 0)
+                if (_containers.Count > 0)
                 {
-                    containers.Pop();
+                    _containers.Pop();
                 }
 
-                state = State.AfterValue;
+                _state = State.AfterValue;
                 break;
             case State.ExpectKeyOrClose:
             case State.ExpectKey:
                 if (c == '"')
                 {
-                    inKey = true;
-                    state = State.InString;
+                    _inKey = true;
+                    _state = State.InString;
                 }
 
                 break;
             case State.ExpectColon when c == ':':
-                state = State.ExpectValue;
+                _state = State.ExpectValue;
                 break;
             case State.AfterValue when c == ',':
-                state = containers.Count > 0 && containers.Peek() == '{' ? State.ExpectKey : State.ExpectValue;
+                _state = _containers.Count > 0 && _containers.Peek() == '{' ? State.ExpectKey : State.ExpectValue;
                 break;
         }
     }
 
     private void StartValue(char c)
     {
-        started = true;
-        literal.Clear();
+        _started = true;
+        _literal.Clear();
         switch (c)
         {
             case '{':
-                containers.Push('{');
-                state = State.ExpectKeyOrClose;
+                _containers.Push('{');
+                _state = State.ExpectKeyOrClose;
                 break;
             case '[':
-                containers.Push('[');
-                state = State.ExpectValue;
+                _containers.Push('[');
+                _state = State.ExpectValue;
                 break;
-            case ']' when containers.Count > 0 && containers.Peek() == '[':
-                containers.Pop();
-                state = State.AfterValue;
+            case ']' when _containers.Count > 0 && _containers.Peek() == '[':
+                _containers.Pop();
+                _state = State.AfterValue;
                 break;
             case '"':
-                inKey = false;
-                state = State.InString;
+                _inKey = false;
+                _state = State.InString;
                 break;
             case 't' or 'f' or 'n':
-                literal.Append(c);
-                state = State.InLiteral;
+                _literal.Append(c);
+                _state = State.InLiteral;
                 break;
             default:
-                literal.Append(c);
-                state = State.InNumber;
+                _literal.Append(c);
+                _state = State.InNumber;
                 break;
         }
     }

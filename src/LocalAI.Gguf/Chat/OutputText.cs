@@ -5,16 +5,16 @@ namespace LocalAI.Gguf.Chat;
 /// <summary>Turns token pieces into text: buffers incomplete UTF-8 sequences, and holds back text that may be the start of a stop sequence.</summary>
 internal sealed class OutputText
 {
-    private readonly Decoder decoder = new UTF8Encoding(false, false).GetDecoder();
-    private readonly IReadOnlyList<string> stops;
-    private readonly int holdBack;
-    private readonly StringBuilder pending = new();
-    private char[] chars = new char[64];
+    private readonly Decoder _decoder = new UTF8Encoding(false, false).GetDecoder();
+    private readonly IReadOnlyList<string> _stops;
+    private readonly int _holdBack;
+    private readonly StringBuilder _pending = new();
+    private char[] _chars = new char[64];
 
     public OutputText(IList<string>? stopSequences)
     {
-        stops = stopSequences?.Where(s => !string.IsNullOrEmpty(s)).ToArray() ?? [];
-        holdBack = stops.Count == 0 ? 0 : stops.Max(s => s.Length) - 1;
+        _stops = stopSequences?.Where(s => !string.IsNullOrEmpty(s)).ToArray() ?? [];
+        _holdBack = _stops.Count == 0 ? 0 : _stops.Max(s => s.Length) - 1;
     }
 
     /// <summary>Adds a piece and returns the text that can be emitted now.</summary>
@@ -24,22 +24,22 @@ internal sealed class OutputText
     public string Append(ReadOnlySpan<byte> bytes, out bool stopped)
     {
         stopped = false;
-        var needed = decoder.GetCharCount(bytes, flush: false);
-        if (needed > chars.Length)
+        var needed = _decoder.GetCharCount(bytes, flush: false);
+        if (needed > _chars.Length)
         {
-            chars = new char[Math.Max(needed, chars.Length * 2)];
+            _chars = new char[Math.Max(needed, _chars.Length * 2)];
         }
 
-        var n = decoder.GetChars(bytes, chars, flush: false);
-        if (stops.Count == 0)
+        var n = _decoder.GetChars(bytes, _chars, flush: false);
+        if (_stops.Count == 0)
         {
-            return n == 0 ? string.Empty : new string(chars, 0, n);
+            return n == 0 ? string.Empty : new string(_chars, 0, n);
         }
 
-        pending.Append(chars, 0, n);
-        var text = pending.ToString();
+        _pending.Append(_chars, 0, n);
+        var text = _pending.ToString();
         var cut = -1;
-        foreach (var stop in stops)
+        foreach (var stop in _stops)
         {
             var at = text.IndexOf(stop, StringComparison.Ordinal);
             if (at >= 0 && (cut < 0 || at < cut))
@@ -51,12 +51,12 @@ internal sealed class OutputText
         if (cut >= 0)
         {
             stopped = true;
-            pending.Clear();
+            _pending.Clear();
             return text[..cut];
         }
 
-        var emit = Math.Max(0, text.Length - holdBack);
-        pending.Remove(0, emit);
+        var emit = Math.Max(0, text.Length - _holdBack);
+        _pending.Remove(0, emit);
         return text[..emit];
     }
 
@@ -64,10 +64,10 @@ internal sealed class OutputText
     /// <returns>The remaining text.</returns>
     public string Flush()
     {
-        var n = decoder.GetChars([], chars, flush: true);
-        pending.Append(chars, 0, n);
-        var text = pending.ToString();
-        pending.Clear();
+        var n = _decoder.GetChars([], _chars, flush: true);
+        _pending.Append(_chars, 0, n);
+        var text = _pending.ToString();
+        _pending.Clear();
         return text;
     }
 }

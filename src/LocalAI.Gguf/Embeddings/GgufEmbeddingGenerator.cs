@@ -8,21 +8,21 @@ internal sealed class GgufEmbeddingGenerator : IEmbeddingGenerator<string, Embed
 {
     private const int MaxSequencesPerBatch = 64;
 
-    private readonly LlamaModel model;
-    private readonly GgufBackendOptions options;
-    private readonly SemaphoreSlim gate;
-    private readonly Stack<LlamaContext> idle = new();
-    private readonly Lock sync = new();
-    private readonly int contextSize;
-    private int active;
-    private bool disposed;
+    private readonly LlamaModel _model;
+    private readonly GgufBackendOptions _options;
+    private readonly SemaphoreSlim _gate;
+    private readonly Stack<LlamaContext> _idle = new();
+    private readonly Lock _sync = new();
+    private readonly int _contextSize;
+    private int _active;
+    private bool _disposed;
 
     public GgufEmbeddingGenerator(LlamaModel model, GgufBackendOptions options)
     {
-        this.model = model;
-        this.options = options;
-        gate = new SemaphoreSlim(options.MaxParallelRequests, options.MaxParallelRequests);
-        contextSize = model.TrainedContextLength > 0 ? Math.Min(model.TrainedContextLength, options.ContextSize) : options.ContextSize;
+        _model = model;
+        _options = options;
+        _gate = new SemaphoreSlim(options.MaxParallelRequests, options.MaxParallelRequests);
+        _contextSize = model.TrainedContextLength > 0 ? Math.Min(model.TrainedContextLength, options.ContextSize) : options.ContextSize;
         ModelId = model.File.Name;
         Dimensions = model.EmbeddingLength;
         Metadata = new EmbeddingGeneratorMetadata(options.BackendId, null, ModelId, Dimensions);
@@ -37,17 +37,17 @@ internal sealed class GgufEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var texts = values.ToArray();
         var tokenized = new int[texts.Length][];
         for (var i = 0; i < texts.Length; i++)
         {
             ArgumentNullException.ThrowIfNull(texts[i], nameof(values));
-            var tokens = model.Tokenize(texts[i], addSpecial: true, parseSpecial: false);
-            tokenized[i] = tokens.Length > contextSize ? tokens[..contextSize] : tokens;
+            var tokens = _model.Tokenize(texts[i], addSpecial: true, parseSpecial: false);
+            tokenized[i] = tokens.Length > _contextSize ? tokens[.._contextSize] : tokens;
         }
 
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         LlamaContext context;
         try
         {
@@ -55,7 +55,7 @@ internal sealed class GgufEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         }
         catch
         {
-            gate.Release();
+            _gate.Release();
             throw;
         }
 
@@ -72,14 +72,14 @@ internal sealed class GgufEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         finally
         {
             Release(context);
-            gate.Release();
+            _gate.Release();
         }
     }
 
     private unsafe float[][] Embed(LlamaContext context, int[][] tokenized, CancellationToken cancellationToken)
     {
         var results = new float[tokenized.Length][];
-        var batch = LlamaApi.llama_batch_init(contextSize, 0, 1);
+        var batch = LlamaApi.llama_batch_init(_contextSize, 0, 1);
         try
         {
             var next = 0;
@@ -89,7 +89,7 @@ internal sealed class GgufEmbeddingGenerator : IEmbeddingGenerator<string, Embed
                 var first = next;
                 var used = 0;
                 batch.NTokens = 0;
-                while (next < tokenized.Length && next - first < MaxSequencesPerBatch && used + tokenized[next].Length <= contextSize)
+                while (next < tokenized.Length && next - first < MaxSequencesPerBatch && used + tokenized[next].Length <= _contextSize)
                 {
                     var seq = next - first;
                     var tokens = tokenized[next];
@@ -148,40 +148,40 @@ internal sealed class GgufEmbeddingGenerator : IEmbeddingGenerator<string, Embed
 
     private LlamaContext Acquire()
     {
-        lock (sync)
+        lock (_sync)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            active++;
-            if (idle.Count > 0)
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _active++;
+            if (_idle.Count > 0)
             {
-                return idle.Pop();
+                return _idle.Pop();
             }
 
             try
             {
                 var p = LlamaApi.llama_context_default_params();
-                p.NCtx = (uint)contextSize;
-                p.NBatch = (uint)contextSize;
-                p.NUbatch = (uint)contextSize;
+                p.NCtx = (uint)_contextSize;
+                p.NBatch = (uint)_contextSize;
+                p.NUbatch = (uint)_contextSize;
                 p.NSeqMax = MaxSequencesPerBatch;
-                p.NThreads = options.Threads;
-                p.NThreadsBatch = options.Threads;
+                p.NThreads = _options.Threads;
+                p.NThreadsBatch = _options.Threads;
                 p.Embeddings = true;
                 p.PoolingType = -1;
-                var context = model.CreateContext(p);
+                var context = _model.CreateContext(p);
                 if (context.PoolingType == 0)
                 {
                     // The model declares no pooling: pool by mean so each text gets one vector.
                     context.Dispose();
                     p.PoolingType = 1;
-                    context = model.CreateContext(p);
+                    context = _model.CreateContext(p);
                 }
 
                 return context;
             }
             catch
             {
-                active--;
+                _active--;
                 throw;
             }
         }
@@ -190,23 +190,23 @@ internal sealed class GgufEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     private void Release(LlamaContext context)
     {
         var freeModel = false;
-        lock (sync)
+        lock (_sync)
         {
-            active--;
-            if (disposed)
+            _active--;
+            if (_disposed)
             {
                 context.Dispose();
-                freeModel = active == 0;
+                freeModel = _active == 0;
             }
             else
             {
-                idle.Push(context);
+                _idle.Push(context);
             }
         }
 
         if (freeModel)
         {
-            model.Dispose();
+            _model.Dispose();
         }
     }
 
@@ -223,17 +223,17 @@ internal sealed class GgufEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     {
         LlamaContext[] toFree;
         bool freeModel;
-        lock (sync)
+        lock (_sync)
         {
-            if (disposed)
+            if (_disposed)
             {
                 return;
             }
 
-            disposed = true;
-            toFree = [.. idle];
-            idle.Clear();
-            freeModel = active == 0;
+            _disposed = true;
+            toFree = [.. _idle];
+            _idle.Clear();
+            freeModel = _active == 0;
         }
 
         foreach (var context in toFree)
@@ -243,7 +243,7 @@ internal sealed class GgufEmbeddingGenerator : IEmbeddingGenerator<string, Embed
 
         if (freeModel)
         {
-            model.Dispose();
+            _model.Dispose();
         }
     }
 }

@@ -13,19 +13,19 @@ internal sealed class GgufReader
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private readonly Stream stream;
-    private readonly string path;
-    private readonly long length;
-    private readonly byte[] scratch = new byte[8];
+    private readonly Stream _stream;
+    private readonly string _path;
+    private readonly long _length;
+    private readonly byte[] _scratch = new byte[8];
 
     private GgufReader(Stream stream, string path)
     {
-        this.stream = stream;
-        this.path = path;
-        length = stream.Length;
+        _stream = stream;
+        _path = path;
+        _length = stream.Length;
     }
 
-    private long Remaining => length - stream.Position;
+    private long Remaining => _length - _stream.Position;
 
     public static GgufFile Read(string path)
     {
@@ -60,13 +60,13 @@ internal sealed class GgufReader
         }
     }
 
-    private InvalidModelFileException Invalid(string reason) => new(path, reason, null);
+    private InvalidModelFileException Invalid(string reason) => new(_path, reason, null);
 
     private GgufFile ReadFile()
     {
-        if (length < 24)
+        if (_length < 24)
         {
-            throw Invalid($"the file is {length} bytes, too short for a GGUF header (24 bytes)");
+            throw Invalid($"the file is {_length} bytes, too short for a GGUF header (24 bytes)");
         }
 
         var magic = ReadUInt32();
@@ -87,12 +87,12 @@ internal sealed class GgufReader
         // Each key-value pair takes at least 13 bytes (key length, one byte of key, type), each tensor entry at least 33.
         if (kvCount > (ulong)Remaining / 13)
         {
-            throw Invalid($"the header declares {kvCount} metadata entries, more than the {length}-byte file can hold");
+            throw Invalid($"the header declares {kvCount} metadata entries, more than the {_length}-byte file can hold");
         }
 
         if (tensorCount > (ulong)Remaining / 33)
         {
-            throw Invalid($"the header declares {tensorCount} tensors, more than the {length}-byte file can hold");
+            throw Invalid($"the header declares {tensorCount} tensors, more than the {_length}-byte file can hold");
         }
 
         var metadata = new Dictionary<string, GgufMetadataValue>((int)kvCount, StringComparer.Ordinal);
@@ -184,10 +184,10 @@ internal sealed class GgufReader
             tensors.Add(new GgufTensorInfo(name, dims, type, (long)offset, blocks * typeSize));
         }
 
-        var dataOffset = Align(stream.Position, alignment);
-        if (tensorCount > 0 && dataOffset > length)
+        var dataOffset = Align(_stream.Position, alignment);
+        if (tensorCount > 0 && dataOffset > _length)
         {
-            throw Invalid($"the file is truncated: the data section would start at byte {dataOffset} of a {length}-byte file");
+            throw Invalid($"the file is truncated: the data section would start at byte {dataOffset} of a {_length}-byte file");
         }
 
         var expected = 0L;
@@ -198,15 +198,15 @@ internal sealed class GgufReader
                 throw Invalid($"tensor '{tensor.Name}' has offset {tensor.Offset}, expected {expected} (tensors must be stored in table order, aligned to {alignment})");
             }
 
-            if (tensor.SizeBytes > length - dataOffset - tensor.Offset)
+            if (tensor.SizeBytes > _length - dataOffset - tensor.Offset)
             {
-                throw Invalid($"the file is truncated: tensor '{tensor.Name}' needs bytes up to {dataOffset + tensor.Offset + tensor.SizeBytes} of a {length}-byte file");
+                throw Invalid($"the file is truncated: tensor '{tensor.Name}' needs bytes up to {dataOffset + tensor.Offset + tensor.SizeBytes} of a {_length}-byte file");
             }
 
             expected = Align(tensor.Offset + tensor.SizeBytes, alignment);
         }
 
-        var file = new GgufFile(path, (int)version, alignment, dataOffset, length, metadata, tensors);
+        var file = new GgufFile(_path, (int)version, alignment, dataOffset, _length, metadata, tensors);
         GgufModelValidator.Validate(file);
         return file;
     }
@@ -356,34 +356,34 @@ internal sealed class GgufReader
     private uint ReadUInt32()
     {
         Fill(4);
-        return BinaryPrimitives.ReadUInt32LittleEndian(scratch);
+        return BinaryPrimitives.ReadUInt32LittleEndian(_scratch);
     }
 
     private ulong ReadUInt64()
     {
         Fill(8);
-        return BinaryPrimitives.ReadUInt64LittleEndian(scratch);
+        return BinaryPrimitives.ReadUInt64LittleEndian(_scratch);
     }
 
     private void Fill(int count)
     {
         if (Remaining < count)
         {
-            throw Invalid($"the file is truncated at byte {stream.Position} (needed {count} more bytes)");
+            throw Invalid($"the file is truncated at byte {_stream.Position} (needed {count} more bytes)");
         }
 
-        stream.ReadExactly(scratch, 0, count);
+        _stream.ReadExactly(_scratch, 0, count);
     }
 
     private byte[] ReadBytes(long count, string what)
     {
         if (count > Remaining)
         {
-            throw Invalid($"the file is truncated inside {what} at byte {stream.Position}");
+            throw Invalid($"the file is truncated inside {what} at byte {_stream.Position}");
         }
 
         var bytes = new byte[count];
-        stream.ReadExactly(bytes);
+        _stream.ReadExactly(bytes);
         return bytes;
     }
 }

@@ -6,16 +6,16 @@ namespace LocalAI.Gguf.Native;
 /// <summary>A llama.cpp context: one KV memory, used by one request at a time.</summary>
 internal sealed unsafe class LlamaContext : IDisposable
 {
-    private readonly SafeLlamaContextHandle handle;
+    private readonly SafeLlamaContextHandle _handle;
 
     // A native int that ggml polls between graph nodes (llama_set_abort_callback): non-zero aborts the running decode.
-    private readonly nint abortFlag;
+    private readonly nint _abortFlag;
 
     public LlamaContext(SafeLlamaContextHandle handle, LlamaModel model)
     {
-        this.handle = handle;
-        abortFlag = (nint)NativeMemory.AllocZeroed(sizeof(int));
-        LlamaApi.llama_set_abort_callback(handle.Pointer, &ShouldAbort, (void*)abortFlag);
+        _handle = handle;
+        _abortFlag = (nint)NativeMemory.AllocZeroed(sizeof(int));
+        LlamaApi.llama_set_abort_callback(handle.Pointer, &ShouldAbort, (void*)_abortFlag);
         Model = model;
         Size = (int)LlamaApi.llama_n_ctx(handle.Pointer);
         BatchSize = (int)LlamaApi.llama_n_batch(handle.Pointer);
@@ -24,7 +24,7 @@ internal sealed unsafe class LlamaContext : IDisposable
 
     public LlamaModel Model { get; }
 
-    public nint Pointer => handle.Pointer;
+    public nint Pointer => _handle.Pointer;
 
     public nint Memory { get; }
 
@@ -32,7 +32,7 @@ internal sealed unsafe class LlamaContext : IDisposable
 
     public int BatchSize { get; }
 
-    public int PoolingType => LlamaApi.llama_pooling_type(handle.Pointer);
+    public int PoolingType => LlamaApi.llama_pooling_type(_handle.Pointer);
 
     /// <summary>Decodes tokens of sequence 0 at the positions following what the memory holds, in chunks of the batch size.</summary>
     /// <param name="tokens">The tokens.</param>
@@ -41,9 +41,9 @@ internal sealed unsafe class LlamaContext : IDisposable
     /// <remarks>Cancellation sets the abort flag, which stops the running decode between two graph nodes.</remarks>
     public void Decode(ReadOnlySpan<int> tokens, CancellationToken cancellationToken = default)
     {
-        var flag = (int*)abortFlag;
+        var flag = (int*)_abortFlag;
         *flag = 0;
-        var registration = cancellationToken.Register(static state => Volatile.Write(ref *(int*)(nint)state!, 1), abortFlag);
+        var registration = cancellationToken.Register(static state => Volatile.Write(ref *(int*)(nint)state!, 1), _abortFlag);
         try
         {
             for (var start = 0; start < tokens.Length; start += BatchSize)
@@ -51,7 +51,7 @@ internal sealed unsafe class LlamaContext : IDisposable
                 var chunk = tokens.Slice(start, Math.Min(BatchSize, tokens.Length - start));
                 fixed (int* p = chunk)
                 {
-                    Check(LlamaApi.llama_decode(handle.Pointer, LlamaApi.llama_batch_get_one(p, chunk.Length)));
+                    Check(LlamaApi.llama_decode(_handle.Pointer, LlamaApi.llama_batch_get_one(p, chunk.Length)));
                 }
             }
         }
@@ -68,7 +68,7 @@ internal sealed unsafe class LlamaContext : IDisposable
 
     /// <summary>Decodes one token (the hot path of generation).</summary>
     /// <param name="token">The token.</param>
-    public void DecodeOne(int token) => Check(LlamaApi.llama_decode(handle.Pointer, LlamaApi.llama_batch_get_one(&token, 1)));
+    public void DecodeOne(int token) => Check(LlamaApi.llama_decode(_handle.Pointer, LlamaApi.llama_batch_get_one(&token, 1)));
 
     /// <summary>Removes positions from <paramref name="from"/> on of sequence 0.</summary>
     /// <param name="from">The first position to remove.</param>
@@ -120,10 +120,10 @@ internal sealed unsafe class LlamaContext : IDisposable
 
     public void Dispose()
     {
-        if (!handle.IsClosed)
+        if (!_handle.IsClosed)
         {
-            handle.Dispose();
-            NativeMemory.Free((void*)abortFlag);
+            _handle.Dispose();
+            NativeMemory.Free((void*)_abortFlag);
         }
     }
 

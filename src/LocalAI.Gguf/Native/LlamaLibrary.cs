@@ -20,24 +20,24 @@ internal static unsafe class LlamaLibrary
     public const string ExpectedVersion = "0.5.0";
 
     private static readonly Lock Gate = new();
-    private static string? loadedFrom;
+    private static string? _loadedFrom;
     private static readonly Dictionary<string, string> Resolved = new(StringComparer.Ordinal);
-    private static bool resolverSet;
-    private static string? version;
-    private static Action<int, string>? logSink;
+    private static bool _resolverSet;
+    private static string? _version;
+    private static Action<int, string>? _logSink;
 
     [ThreadStatic]
-    private static StringBuilder? errorLines;
+    private static StringBuilder? _errorLines;
 
     /// <summary>Gets the version the loaded library reports, once loaded.</summary>
-    public static string? Version => version;
+    public static string? Version => _version;
 
     /// <summary>Gets the folder the libraries were loaded from, once loaded.</summary>
-    public static string? LoadedFrom => loadedFrom;
+    public static string? LoadedFrom => _loadedFrom;
 
     /// <summary>Sets where native log lines go (level, text); process-wide, since llama.cpp has one log callback.</summary>
     /// <param name="sink">The sink; <see langword="null"/> drops them.</param>
-    public static void SetLogSink(Action<int, string>? sink) => logSink = sink;
+    public static void SetLogSink(Action<int, string>? sink) => _logSink = sink;
 
     /// <summary>Loads and checks the libraries, once; later calls return at once (a failed attempt is retried).</summary>
     /// <param name="configuredPath">The folder from the options, or <see langword="null"/>.</param>
@@ -46,7 +46,7 @@ internal static unsafe class LlamaLibrary
     {
         lock (Gate)
         {
-            if (loadedFrom is not null)
+            if (_loadedFrom is not null)
             {
                 return;
             }
@@ -63,14 +63,14 @@ internal static unsafe class LlamaLibrary
         (reported.Length == ExpectedVersion.Length || reported[ExpectedVersion.Length] == '-');
 
     /// <summary>Starts collecting native error lines on this thread (native loading reports its reasons through the log).</summary>
-    public static void BeginCapture() => (errorLines ??= new StringBuilder()).Clear();
+    public static void BeginCapture() => (_errorLines ??= new StringBuilder()).Clear();
 
     /// <summary>Returns the native error lines collected on this thread since <see cref="BeginCapture"/>.</summary>
     /// <returns>The lines, or an empty string.</returns>
     public static string EndCapture()
     {
-        var text = errorLines?.ToString().Trim() ?? string.Empty;
-        errorLines?.Clear();
+        var text = _errorLines?.ToString().Trim() ?? string.Empty;
+        _errorLines?.Clear();
         return text;
     }
 
@@ -99,11 +99,11 @@ internal static unsafe class LlamaLibrary
 
         Resolved[LlamaApi.Llama] = llamaFile;
         Resolved[LlamaApi.Ggml] = ggmlFile;
-        if (!resolverSet)
+        if (!_resolverSet)
         {
             NativeLibrary.SetDllImportResolver(typeof(LlamaLibrary).Assembly, (name, _, _) =>
                 Resolved.TryGetValue(name, out var file) ? NativeLibrary.Load(file) : 0);
-            resolverSet = true;
+            _resolverSet = true;
         }
 
         if (!NativeLibrary.TryGetExport(llama, "llama_version", out _))
@@ -138,8 +138,8 @@ internal static unsafe class LlamaLibrary
         }
 
         LlamaApi.llama_backend_init();
-        version = reported;
-        loadedFrom = folder;
+        _version = reported;
+        _loadedFrom = folder;
     }
 
     private static string FindFolder(string? configuredPath)
@@ -259,12 +259,12 @@ internal static unsafe class LlamaLibrary
 
         if (level == 4)
         {
-            errorLines?.Append(line);
+            _errorLines?.Append(line);
         }
 
         try
         {
-            logSink?.Invoke(level, line);
+            _logSink?.Invoke(level, line);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

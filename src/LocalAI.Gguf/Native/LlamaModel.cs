@@ -6,11 +6,11 @@ namespace LocalAI.Gguf.Native;
 /// <summary>A llama.cpp model loaded from a validated GGUF file: tokenizer, chat template and context creation.</summary>
 internal sealed unsafe class LlamaModel : IDisposable
 {
-    private readonly SafeLlamaModelHandle handle;
+    private readonly SafeLlamaModelHandle _handle;
 
     private LlamaModel(SafeLlamaModelHandle handle, GgufFile file)
     {
-        this.handle = handle;
+        _handle = handle;
         File = file;
         Vocab = LlamaApi.llama_model_get_vocab(handle.Pointer);
         VocabSize = LlamaApi.llama_vocab_n_tokens(Vocab);
@@ -22,7 +22,7 @@ internal sealed unsafe class LlamaModel : IDisposable
 
     public GgufFile File { get; }
 
-    public nint Pointer => handle.Pointer;
+    public nint Pointer => _handle.Pointer;
 
     public nint Vocab { get; }
 
@@ -36,7 +36,7 @@ internal sealed unsafe class LlamaModel : IDisposable
 
     public bool HasDecoder { get; }
 
-    public bool IsDisposed => handle.IsClosed;
+    public bool IsDisposed => _handle.IsClosed;
 
     /// <summary>Validates the file in managed code, then loads it with llama.cpp.</summary>
     /// <param name="path">The GGUF file.</param>
@@ -200,7 +200,7 @@ internal sealed unsafe class LlamaModel : IDisposable
     public LlamaContext CreateContext(LlamaContextParams parameters)
     {
         LlamaLibrary.BeginCapture();
-        var pointer = LlamaApi.llama_init_from_model(handle.Pointer, parameters);
+        var pointer = LlamaApi.llama_init_from_model(_handle.Pointer, parameters);
         var errors = LlamaLibrary.EndCapture();
         if (pointer == 0)
         {
@@ -210,5 +210,5 @@ internal sealed unsafe class LlamaModel : IDisposable
         return new LlamaContext(new SafeLlamaContextHandle(pointer), this);
     }
 
-    public void Dispose() => handle.Dispose();
+    public void Dispose() => _handle.Dispose();
 }
