@@ -1,7 +1,7 @@
 using LocalAI;
 using LocalAI.Rag;
-using LocalAI.Samples.Rag;
 using LocalAI.Samples;
+using LocalAI.Samples.Rag;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
