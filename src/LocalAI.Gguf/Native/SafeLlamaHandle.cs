@@ -1,0 +1,25 @@
+using System.Runtime.InteropServices;
+
+namespace LocalAI.Gguf.Native;
+
+/// <summary>The base of the handles that own one llama.cpp pointer each; a subclass says only how to free it.</summary>
+internal abstract class SafeLlamaHandle : SafeHandle
+{
+    /// <summary>Initializes a new instance of the <see cref="SafeLlamaHandle"/> class that owns <paramref name="pointer"/>.</summary>
+    /// <param name="pointer">The native pointer.</param>
+    protected SafeLlamaHandle(nint pointer)
+        : base(0, ownsHandle: true) => SetHandle(pointer);
+
+    /// <inheritdoc/>
+    public override bool IsInvalid => handle == 0;
+
+    /// <summary>Gets the pointer, throwing when the handle was released.</summary>
+    public nint Pointer
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(IsClosed, this);
+            return handle;
+        }
+    }
+}
