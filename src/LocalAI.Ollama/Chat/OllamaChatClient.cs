@@ -32,43 +32,21 @@ internal sealed class OllamaChatClient : IChatClient
         _metadata = new ChatClientMetadata(options.Id, pool.Endpoints[0].Uri, model);
     }
 
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var prepared = Prepare(options);
-        List<OllamaEndpoint>? tried = null;
-        while (true)
-        {
-            using var lease = await AcquireAsync(tried, cancellationToken).ConfigureAwait(false);
-            var endpoint = lease.Endpoint;
-            using var timeout = new CancellationTokenSource(_timeout, _pool.TimeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            ResponseCancellation.Set(linked.Token);
-            try
+        return _pool.RunAsync(
+            _backendId,
+            _timeout,
+            prepared.ModelId,
+            async (endpoint, token) =>
             {
-                var response = await endpoint.ChatClient.GetResponseAsync(messages, prepared, linked.Token).ConfigureAwait(false);
-                endpoint.MarkUp();
+                var response = await endpoint.ChatClient.GetResponseAsync(messages, prepared, token).ConfigureAwait(false);
                 (response.AdditionalProperties ??= [])[EndpointKey] = endpoint.Uri.ToString();
                 return response;
-            }
-            catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw OllamaErrors.Timeout(_backendId, endpoint.Uri, _timeout, streaming: false).WithInner(ex);
-            }
-            catch (Exception ex) when (OllamaErrors.IsConnectFailure(ex))
-            {
-                lease.MarkDown();
-                (tried ??= []).Add(endpoint);
-                if (tried.Count >= _pool.Endpoints.Count)
-                {
-                    throw OllamaErrors.Translate(ex, _backendId, endpoint.Uri, prepared.ModelId);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                throw OllamaErrors.Translate(ex, _backendId, endpoint.Uri, prepared.ModelId);
-            }
-        }
+            },
+            cancellationToken);
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(

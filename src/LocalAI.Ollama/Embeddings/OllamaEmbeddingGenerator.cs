@@ -24,7 +24,7 @@ internal sealed class OllamaEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         _metadata = new EmbeddingGeneratorMetadata(options.Id, pool.Endpoints[0].Uri, model, dimensions);
     }
 
-    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -35,39 +35,12 @@ internal sealed class OllamaEmbeddingGenerator : IEmbeddingGenerator<string, Emb
             (prepared.AdditionalProperties ??= [])["keep_alive"] = _keepAlive;
         }
 
-        List<OllamaEndpoint>? tried = null;
-        while (true)
-        {
-            using var lease = await _pool.AcquireAsync(tried, cancellationToken).ConfigureAwait(false)
-                ?? throw new BackendUnavailableException($"No Ollama endpoint of backend '{_backendId}' is left to try.") { BackendId = _backendId };
-            var endpoint = lease.Endpoint;
-            using var timeout = new CancellationTokenSource(_timeout, _pool.TimeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            ResponseCancellation.Set(linked.Token);
-            try
-            {
-                var result = await endpoint.EmbeddingGenerator.GenerateAsync(values, prepared, linked.Token).ConfigureAwait(false);
-                endpoint.MarkUp();
-                return result;
-            }
-            catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw OllamaErrors.Timeout(_backendId, endpoint.Uri, _timeout, streaming: false).WithInner(ex);
-            }
-            catch (Exception ex) when (OllamaErrors.IsConnectFailure(ex))
-            {
-                lease.MarkDown();
-                (tried ??= []).Add(endpoint);
-                if (tried.Count >= _pool.Endpoints.Count)
-                {
-                    throw OllamaErrors.Translate(ex, _backendId, endpoint.Uri, prepared.ModelId);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                throw OllamaErrors.Translate(ex, _backendId, endpoint.Uri, prepared.ModelId);
-            }
-        }
+        return _pool.RunAsync(
+            _backendId,
+            _timeout,
+            prepared.ModelId,
+            (endpoint, token) => endpoint.EmbeddingGenerator.GenerateAsync(values, prepared, token),
+            cancellationToken);
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null)

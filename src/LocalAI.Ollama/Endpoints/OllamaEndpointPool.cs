@@ -1,3 +1,5 @@
+using LocalAI.Ollama.Chat;
+
 namespace LocalAI.Ollama.Endpoints;
 
 /// <summary>The Ollama servers of one backend: hands each request the endpoint with the fewest requests in flight, within its concurrency limit.</summary>
@@ -17,6 +19,52 @@ internal sealed class OllamaEndpointPool : IDisposable
     public IReadOnlyList<OllamaEndpoint> Endpoints => _endpoints;
 
     public TimeProvider TimeProvider => _timeProvider;
+
+    /// <summary>Runs one non-streaming request on the least busy endpoint within <paramref name="timeout"/>, moving on to another endpoint when one refuses the connection.</summary>
+    /// <typeparam name="T">The result.</typeparam>
+    /// <param name="backendId">The backend, for error messages.</param>
+    /// <param name="timeout">The limit on the whole request.</param>
+    /// <param name="modelId">The model asked for, for error messages.</param>
+    /// <param name="call">Makes the request on an endpoint with a token that ends at the timeout.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <returns>The result; failures come back in the LocalAI exception family.</returns>
+    public async Task<T> RunAsync<T>(
+        string backendId, TimeSpan timeout, string? modelId, Func<OllamaEndpoint, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        List<OllamaEndpoint>? tried = null;
+        while (true)
+        {
+            using var lease = await AcquireAsync(tried, cancellationToken).ConfigureAwait(false)
+                ?? throw new BackendUnavailableException($"No Ollama endpoint of backend '{backendId}' is left to try.") { BackendId = backendId };
+            var endpoint = lease.Endpoint;
+            using var limit = new CancellationTokenSource(timeout, _timeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+            ResponseCancellation.Set(linked.Token);
+            try
+            {
+                var result = await call(endpoint, linked.Token).ConfigureAwait(false);
+                endpoint.MarkUp();
+                return result;
+            }
+            catch (Exception ex) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw OllamaErrors.Timeout(backendId, endpoint.Uri, timeout, streaming: false).WithInner(ex);
+            }
+            catch (Exception ex) when (OllamaErrors.IsConnectFailure(ex))
+            {
+                lease.MarkDown();
+                (tried ??= []).Add(endpoint);
+                if (tried.Count >= _endpoints.Length)
+                {
+                    throw OllamaErrors.Translate(ex, backendId, endpoint.Uri, modelId);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw OllamaErrors.Translate(ex, backendId, endpoint.Uri, modelId);
+            }
+        }
+    }
 
     /// <summary>Waits for a slot on the least busy endpoint not in <paramref name="exclude"/>; endpoints that refused a connection recently come last.</summary>
     /// <returns>The lease, or <see langword="null"/> when every endpoint is excluded.</returns>
