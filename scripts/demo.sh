@@ -16,6 +16,11 @@ shift || true
 work=$root/artifacts/demo
 rm -rf "$work" && mkdir -p "$work"
 
+# In-process chat through llama.cpp needs its native libraries (fetched from npm once).
+case " $* " in
+  *" --gguf "*) bash "$root/scripts/setup.d/20-llama-native.sh" ;;
+esac
+
 dotnet build "$root/samples/LocalAI.Samples.Rag" -c Release --nologo -v quiet
 dotnet build "$root/samples/LocalAI.Samples.Status" -c Release --nologo -v quiet
 
