@@ -326,8 +326,9 @@ public sealed class FallbackChatClientTests
 
         await router.GetResponseAsync("hi");
 
-        var activity = Assert.Single(seen, x => x.OperationName == "localai.chat");
+        var activity = Assert.Single(seen, x => x.OperationName == "chat");
         Assert.Equal("a", activity.GetTagItem(LocalAITelemetry.BackendTag));
+        Assert.Equal(ActivityKind.Client, activity.Kind);
     }
 
     [Fact]

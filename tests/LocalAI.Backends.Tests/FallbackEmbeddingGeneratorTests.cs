@@ -116,4 +116,35 @@ public sealed class FallbackEmbeddingGeneratorTests
 
         Assert.Contains("embeddings", thrown.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task GenerateAsync_GeneratorThatDoesNotDeclareDimensionsYet_IsProbedOnceAndPinned()
+    {
+        var lazy = new TestEmbeddingGenerator("minilm", 8, declaresDimensions: false);
+        var manager = new BackendManager([EmbeddingBackend("a", lazy)], timeProvider: Router.NewClock());
+        using var router = new FallbackEmbeddingGenerator(manager);
+        Assert.Null(router.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
+
+        var identity = await router.GetModelIdentityAsync();
+        await router.GenerateAsync(["x"]);
+        await router.GenerateAsync(["y"]);
+
+        Assert.Equal(new EmbeddingModelIdentity("minilm", 8), identity);
+        Assert.Equal(3, lazy.Calls);
+        Assert.Equal(new EmbeddingModelIdentity("minilm", 8), EmbeddingModelIdentity.FromGenerator(router));
+    }
+
+    [Fact]
+    public async Task GenerateAsync_LazyGeneratorOfOtherDimensions_IsNotMixedIn()
+    {
+        var first = new TestEmbeddingGenerator("minilm", 8) { Failure = new HttpRequestException("Connection refused") };
+        var other = new TestEmbeddingGenerator("minilm", 16, declaresDimensions: false);
+        var manager = new BackendManager([EmbeddingBackend("a", first), EmbeddingBackend("b", other)], timeProvider: Router.NewClock());
+        using var router = new FallbackEmbeddingGenerator(manager);
+
+        var thrown = await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => router.GenerateAsync(["x"]));
+
+        Assert.Equal(new EmbeddingModelIdentity("minilm", 8), thrown.Expected);
+        Assert.Equal(1, other.Calls); // the one probe that told its dimensions, never a request's texts
+    }
 }

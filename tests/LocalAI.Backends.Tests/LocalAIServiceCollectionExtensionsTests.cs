@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using NSubstitute;
 
 namespace LocalAI.Backends.Tests;
 
@@ -142,5 +143,79 @@ public sealed class LocalAIServiceCollectionExtensionsTests
         await sp.DisposeAsync();
 
         Assert.True(backend.Disposed);
+    }
+
+    [Fact]
+    public async Task UseChat_WrapsTheRouterAtRegistration_WithMicrosoftExtensionsAIMiddleware()
+    {
+        var backend = new TestBackend("a") { Chat = { Reply = "cached once" } };
+        var seen = new List<string>();
+        var services = new ServiceCollection().AddLogging().AddDistributedMemoryCache();
+        services.AddLocalAI(b => b.AddBackend("a", _ => backend))
+            .UseChat(c => c
+                .Use(async (messages, options, next, ct) =>
+                {
+                    seen.Add("outer");
+                    await next(messages, options, ct);
+                })
+                .UseLogging()
+                .UseOpenTelemetry()
+                .UseDistributedCache());
+        await using var sp = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        var chat = sp.GetRequiredService<IChatClient>();
+        var first = await chat.GetResponseAsync("same question");
+        var second = await chat.GetResponseAsync("same question");
+
+        Assert.IsNotType<FallbackChatClient>(chat);
+        Assert.Same(sp.GetRequiredService<FallbackChatClient>(), chat.GetService<FallbackChatClient>());
+        Assert.Same(sp.GetRequiredService<BackendManager>(), chat.GetService<BackendManager>());
+        Assert.Equal("cached once", second.Text);
+        Assert.Equal(1, backend.Chat.Calls); // the second answer came from the distributed cache around the router
+        Assert.Equal(["outer", "outer"], seen);
+        Assert.Equal("a", first.AdditionalProperties?[LocalAITelemetry.BackendTag]);
+    }
+
+    [Fact]
+    public async Task UseEmbeddings_WrapsTheEmbeddingRouterAtRegistration()
+    {
+        var generator = new TestEmbeddingGenerator("minilm", 8);
+        var services = new ServiceCollection().AddLogging().AddDistributedMemoryCache();
+        services.AddLocalAI(b => b.AddBackend("a", _ => new TestBackend("a", BackendCapabilities.Embeddings) { Embeddings = generator }))
+            .UseEmbeddings(e => e.UseLogging().UseDistributedCache());
+        await using var sp = services.BuildServiceProvider();
+
+        var embeddings = sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        await embeddings.GenerateAsync(["x"]);
+        await embeddings.GenerateAsync(["x"]);
+
+        Assert.IsNotType<FallbackEmbeddingGenerator>(embeddings);
+        Assert.NotNull(embeddings.GetService<FallbackEmbeddingGenerator>());
+        Assert.Equal(1, generator.Calls);
+    }
+
+    [Fact]
+    public async Task DisposingTheContainer_WithAComposedPipeline_DisposesTheBackendsOnce()
+    {
+        var backend = new TestBackend("a");
+        var services = new ServiceCollection().AddLogging();
+        services.AddLocalAI(b => b.AddBackend("a", _ => backend)).UseChat(c => c.UseLogging());
+        var sp = services.BuildServiceProvider();
+        _ = await sp.GetRequiredService<IChatClient>().GetResponseAsync("hi");
+
+        await sp.DisposeAsync();
+
+        Assert.True(backend.Disposed);
+    }
+
+    [Fact]
+    public void UseChat_WithoutAddLocalAI_SaysWhatToCall()
+    {
+        var builder = Substitute.For<ILocalAIBuilder>();
+        builder.Services.Returns(new ServiceCollection());
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => builder.UseChat(c => c.UseLogging()));
+
+        Assert.Contains("AddLocalAI", thrown.Message, StringComparison.Ordinal);
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 
 namespace LocalAI.Benchmarks.Routing;
 
-/// <summary>What does the router add to a call, against calling the same in-memory client directly?</summary>
+/// <summary>What does the router add to a call, against calling the same in-memory client directly, and how much of that is the per-backend slot (resilience pipeline, tagging, telemetry)?</summary>
 [MemoryDiagnoser]
 public class RouterOverheadBenchmarks
 {
@@ -11,10 +11,11 @@ public class RouterOverheadBenchmarks
 
     private InMemoryChatClient _direct = null!;
     private FallbackChatClient _router = null!;
+    private BackendSlot _slot = null!;
     private InMemoryChatClient _directStream = null!;
     private FallbackChatClient _streamRouter = null!;
+    private BackendSlot _streamSlot = null!;
     private FallbackChatClient _openCircuitRouter = null!;
-    private BareFailoverChatClient _bareFailover = null!;
 
     /// <summary>Gets or sets the number of updates per stream; comparing 1 with 100 separates per-stream from per-update cost.</summary>
     [Params(1, 100)]
@@ -24,14 +25,13 @@ public class RouterOverheadBenchmarks
     public async Task SetupAsync()
     {
         _direct = new InMemoryChatClient(0);
-        _router = await CreateRouterAsync(new InMemoryBackend("a", _direct));
-        _bareFailover = new BareFailoverChatClient(_direct);
+        (_router, _slot) = await CreateRouterAsync(new InMemoryBackend("a", _direct));
         _directStream = new InMemoryChatClient(Updates);
-        _streamRouter = await CreateRouterAsync(new InMemoryBackend("a", _directStream));
+        (_streamRouter, _streamSlot) = await CreateRouterAsync(new InMemoryBackend("a", _directStream));
 
         // The first backend's circuit is open: the router must skip it and serve from the second.
         var failing = new FailingChatClient();
-        _openCircuitRouter = await CreateRouterAsync(new InMemoryBackend("down", failing), new InMemoryBackend("up", new InMemoryChatClient(0)));
+        (_openCircuitRouter, _) = await CreateRouterAsync(new InMemoryBackend("down", failing), new InMemoryBackend("up", new InMemoryChatClient(0)));
         for (var i = 0; i < 2; i++)
         {
             await _openCircuitRouter.GetResponseAsync(Messages);
@@ -47,9 +47,9 @@ public class RouterOverheadBenchmarks
     [Benchmark(Baseline = true)]
     public Task<ChatResponse> Direct() => _direct.GetResponseAsync(Messages);
 
-    /// <summary>Microsoft.Extensions.AI's failover base alone, selecting the same client every time: the floor the router stands on.</summary>
+    /// <summary>The per-backend slot alone: the backend's resilience pipeline, the <c>localai.backend</c> tag and telemetry, without the candidate walk.</summary>
     [Benchmark]
-    public Task<ChatResponse> BareFailover() => _bareFailover.GetResponseAsync(Messages);
+    public ValueTask<ChatResponse> Slot() => _slot.GetResponseAsync(Messages, null, false, CancellationToken.None);
 
     [Benchmark]
     public Task<ChatResponse> Router() => _router.GetResponseAsync(Messages);
@@ -69,6 +69,27 @@ public class RouterOverheadBenchmarks
         return n;
     }
 
+    /// <summary>The per-backend slot's share of a stream: opening through the pipeline to the first update, then tagging each update.</summary>
+    [Benchmark]
+    public async Task<int> SlotStream()
+    {
+        var n = 0;
+        await using var stream = await _streamSlot.OpenStreamAsync(Messages, null, false, CancellationToken.None);
+        if (stream.HasFirst)
+        {
+            _ = stream.Current;
+            n++;
+            while (await stream.MoveNextAsync())
+            {
+                _ = stream.Current;
+                n++;
+            }
+        }
+
+        stream.Complete();
+        return n;
+    }
+
     [Benchmark]
     public async Task<int> RouterStream()
     {
@@ -81,7 +102,7 @@ public class RouterOverheadBenchmarks
         return n;
     }
 
-    private static async Task<FallbackChatClient> CreateRouterAsync(params ILocalBackend[] backends)
+    private static async Task<(FallbackChatClient Router, BackendSlot FirstSlot)> CreateRouterAsync(params ILocalBackend[] backends)
     {
         var options = new LocalAIOptions
         {
@@ -90,13 +111,7 @@ public class RouterOverheadBenchmarks
         };
         var manager = new BackendManager(backends, options);
         await manager.InitializeAsync();
-        return new FallbackChatClient(manager);
-    }
-
-    private sealed class BareFailoverChatClient(IChatClient client) : FailoverChatClient
-    {
-        protected override ValueTask<IChatClient> SelectClientAsync(RoutingContext context, CancellationToken cancellationToken) =>
-            new(client);
+        return (new FallbackChatClient(manager), manager.Walk(BackendCapabilities.Chat, null).Slots[0]);
     }
 
     private sealed class FailingChatClient : IChatClient

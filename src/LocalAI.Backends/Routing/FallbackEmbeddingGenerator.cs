@@ -4,16 +4,18 @@ namespace LocalAI;
 
 /// <summary>The router <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>: serves from the first available backend of one embedding model identity and falls back only among backends of that same identity.</summary>
 /// <remarks>
-/// The identity (model name and dimensions) is pinned on first use: <see cref="LocalAIOptions.EmbeddingModel"/> when set, else the
-/// model of the first embedding backend in priority order. Vectors of another model are never returned in its place:
-/// when no backend of the pinned identity is left, <see cref="EmbeddingModelMismatchException"/> is thrown.
+/// <para>The identity (model name and dimensions) is pinned on first use: <see cref="LocalAIOptions.EmbeddingModel"/> when set, else the
+/// model of the first embedding backend in priority order that can tell its identity. Vectors of another model are never returned in
+/// its place: when no backend of the pinned identity is left, <see cref="EmbeddingModelMismatchException"/> is thrown.</para>
+/// <para>Backends create their generators without I/O and load lazily; a generator that does not declare its dimensions yet is asked
+/// for one probe vector the first time the router needs them.</para>
 /// </remarks>
 public sealed class FallbackEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly BackendManager _manager;
-    private readonly object _gate = new();
+    private readonly SemaphoreSlim _pinning = new(1, 1);
     private EmbeddingModelIdentity? _identity;
-    private EmbeddingGeneratorMetadata? _metadata;
+    private EmbeddingGeneratorMetadata _metadata = new("LocalAI");
 
     /// <summary>Initializes a new instance of the <see cref="FallbackEmbeddingGenerator"/> class.</summary>
     /// <param name="manager">The backend manager that holds the backends and their state.</param>
@@ -25,54 +27,59 @@ public sealed class FallbackEmbeddingGenerator : IEmbeddingGenerator<string, Emb
     }
 
     /// <summary>Gets the embedding model identity this router serves, pinning it if it is not pinned yet.</summary>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The identity.</returns>
-    /// <exception cref="NoBackendAvailableException">No registered backend serves embeddings with a declared model identity.</exception>
-    public EmbeddingModelIdentity GetModelIdentity()
+    /// <exception cref="NoBackendAvailableException">No registered backend serves embeddings with a model identity it can tell.</exception>
+    public async ValueTask<EmbeddingModelIdentity> GetModelIdentityAsync(CancellationToken cancellationToken = default)
     {
         if (_identity is { } pinned)
         {
             return pinned;
         }
 
-        lock (_gate)
+        await _pinning.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            if (_identity is not null)
+            if (_identity is { } identity)
             {
-                return _identity;
+                return identity;
             }
 
             var wanted = _manager.Options.EmbeddingModel;
+            var walk = _manager.Walk(BackendCapabilities.Embeddings, null);
             var reasons = new List<BackendAttempt>();
-            foreach (var entry in _manager.OrderedEntries)
+            foreach (var slot in walk.Slots)
             {
-                if ((entry.Capabilities & BackendCapabilities.Embeddings) == 0)
+                if (!slot.Serves(BackendCapabilities.Embeddings))
                 {
                     continue;
                 }
 
-                if (entry.EmbeddingGenerator is not { } generator)
+                var (served, skipped) = await IdentityOfAsync(slot, cancellationToken).ConfigureAwait(false);
+                if (skipped is not null)
                 {
-                    reasons.Add(new BackendAttempt(entry.Id, $"could not create an embedding generator: {entry.EmbeddingGeneratorError?.Message}", entry.EmbeddingGeneratorError));
-                    continue;
+                    reasons.Add(skipped);
                 }
-
-                if (generator.Identity is not { } identity)
+                else if (served is null)
                 {
-                    reasons.Add(new BackendAttempt(entry.Id, "does not declare its embedding model and dimensions"));
-                    continue;
+                    reasons.Add(new BackendAttempt(slot.Id, "does not declare its embedding model"));
                 }
-
-                if (wanted is not null && !string.Equals(wanted, identity.Model, StringComparison.OrdinalIgnoreCase))
+                else if (wanted is not null && !string.Equals(wanted, served.Model, StringComparison.OrdinalIgnoreCase))
                 {
-                    reasons.Add(new BackendAttempt(entry.Id, $"serves {identity}, not '{wanted}' (LocalAI:EmbeddingModel)"));
-                    continue;
+                    reasons.Add(new BackendAttempt(slot.Id, $"serves {served}, not '{wanted}' (LocalAI:EmbeddingModel)"));
                 }
-
-                _metadata = new EmbeddingGeneratorMetadata("LocalAI", null, identity.Model, identity.Dimensions);
-                return _identity = identity;
+                else
+                {
+                    _metadata = new EmbeddingGeneratorMetadata("LocalAI", null, served.Model, served.Dimensions);
+                    return _identity = served;
+                }
             }
 
             throw new NoBackendAvailableException("embeddings", reasons);
+        }
+        finally
+        {
+            _pinning.Release();
         }
     }
 
@@ -81,62 +88,44 @@ public sealed class FallbackEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var identity = GetModelIdentity();
-        var now = _manager.TimeProvider.GetUtcNow();
-        List<BackendAttempt>? reasons = null;
+        var identity = await GetModelIdentityAsync(cancellationToken).ConfigureAwait(false);
+        var walk = _manager.Walk(BackendCapabilities.Embeddings, null);
+        var excluded = 0UL;
+        List<BackendAttempt>? attempts = null;
         var mismatched = 0;
-        foreach (var entry in _manager.OrderedEntries)
+        while (true)
         {
-            if ((entry.Capabilities & BackendCapabilities.Embeddings) == 0)
+            var slot = await walk.NextAsync(excluded, waitForRecovery: true, cancellationToken).ConfigureAwait(false);
+            if (slot is null)
             {
+                var none = new NoBackendAvailableException("embeddings", walk.Explain(attempts));
+                throw mismatched > 0 ? new EmbeddingModelMismatchException(identity, null, "Embedding router", none) : none;
+            }
+
+            excluded |= slot.Bit;
+            var (served, skipped) = await IdentityOfAsync(slot, cancellationToken).ConfigureAwait(false);
+            if (skipped is not null)
+            {
+                (attempts ??= []).Add(skipped);
                 continue;
             }
 
-            if (entry.EmbeddingGenerator is not { } generator)
-            {
-                (reasons ??= []).Add(new BackendAttempt(entry.Id, $"could not create an embedding generator: {entry.EmbeddingGeneratorError?.Message}", entry.EmbeddingGeneratorError));
-                continue;
-            }
-
-            if (!identity.Equals(generator.Identity))
+            if (!identity.Equals(served))
             {
                 mismatched++;
-                (reasons ??= []).Add(new BackendAttempt(entry.Id, $"serves {generator.Identity?.ToString() ?? "an undeclared model"}, not {identity}"));
-                continue;
-            }
-
-            if (entry.IsCoolingDown(now))
-            {
-                (reasons ??= []).Add(new BackendAttempt(entry.Id, $"circuit open after repeated failures until {entry.OpenUntil:O}"));
-                continue;
-            }
-
-            var status = await _manager.GetRoutingStatusAsync(entry, now, cancellationToken).ConfigureAwait(false);
-            if (!status.IsAvailable)
-            {
-                (reasons ??= []).Add(new BackendAttempt(entry.Id, $"unavailable: {status.Reason}"));
+                (attempts ??= []).Add(new BackendAttempt(slot.Id, $"serves {served?.ToString() ?? "an undeclared model"}, not {identity}"));
                 continue;
             }
 
             try
             {
-                return await generator.GenerateAsync(values, options, cancellationToken).ConfigureAwait(false);
+                return await slot.GenerateAsync(values, options, identity, attempts is not null, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && TransientFailure.IsTransient(ex))
+            catch (Exception ex) when (FallbackPolicy.ShouldFallBack(ex, cancellationToken))
             {
-                (reasons ??= []).Add(new BackendAttempt(entry.Id, TransientFailure.Describe(ex), ex));
-                LocalAITelemetry.Fallbacks.Add(1, new KeyValuePair<string, object?>(LocalAITelemetry.BackendTag, entry.Id));
-                Log.FallingBack(_manager.Logger, entry.Id, TransientFailure.Describe(ex));
+                (attempts ??= []).Add(walk.FallingBack(slot, ex));
             }
         }
-
-        var none = new NoBackendAvailableException("embeddings", reasons ?? []);
-        if (mismatched > 0)
-        {
-            throw new EmbeddingModelMismatchException(identity, null, "Embedding router", none);
-        }
-
-        throw none;
     }
 
     /// <inheritdoc/>
@@ -150,15 +139,6 @@ public sealed class FallbackEmbeddingGenerator : IEmbeddingGenerator<string, Emb
 
         if (serviceType == typeof(EmbeddingGeneratorMetadata))
         {
-            try
-            {
-                _ = GetModelIdentity();
-            }
-            catch (NoBackendAvailableException)
-            {
-                return null;
-            }
-
             return _metadata;
         }
 
@@ -174,5 +154,17 @@ public sealed class FallbackEmbeddingGenerator : IEmbeddingGenerator<string, Emb
     public void Dispose()
     {
         // The backends are owned by the container (or whoever created the manager), not by the router.
+    }
+
+    private static async ValueTask<(EmbeddingModelIdentity? Identity, BackendAttempt? Skipped)> IdentityOfAsync(BackendSlot slot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await slot.GetEmbeddingIdentityAsync(cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Exception ex) when (FallbackPolicy.ShouldFallBack(ex, cancellationToken))
+        {
+            return (null, new BackendAttempt(slot.Id, $"could not create an embedding generator: {ex.Message}", ex));
+        }
     }
 }

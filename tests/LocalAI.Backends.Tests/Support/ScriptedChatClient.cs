@@ -20,6 +20,9 @@ internal sealed class ScriptedChatClient : IChatClient
 
     public int StreamedUpdates { get; set; } = 3;
 
+    /// <summary>Gets or sets a value indicating whether a stream ends with an update that carries <see cref="Usage"/>.</summary>
+    public bool StreamUsage { get; set; }
+
     /// <summary>Gets or sets a gate awaited before answering; the request's token cancels the wait.</summary>
     public TaskCompletionSource? Gate { get; set; }
 
@@ -72,7 +75,12 @@ internal sealed class ScriptedChatClient : IChatClient
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            yield return new ChatResponseUpdate(ChatRole.Assistant, $"{Reply}{i}");
+            yield return new ChatResponseUpdate(ChatRole.Assistant, $"{Reply}{i}") { ModelId = options?.ModelId ?? "test-model" };
+        }
+
+        if (StreamUsage && Usage is not null)
+        {
+            yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(Usage)]);
         }
     }
 

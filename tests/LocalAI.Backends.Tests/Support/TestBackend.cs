@@ -46,7 +46,8 @@ internal sealed class TestBackend(string id, BackendCapabilities capabilities = 
     public Task DownloadModelAsync(string model, IProgress<ModelDownloadProgress>? progress = null, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"Backend '{Id}' cannot download models.");
 
-    public IChatClient GetChatClient(string? model = null) => Chat;
+    public IChatClient GetChatClient(string? model = null) =>
+        (Capabilities & BackendCapabilities.Chat) != 0 ? Chat : throw new NotSupportedException($"Backend '{Id}' does not serve chat.");
 
     /// <summary>Gets or sets a failure thrown by the next <see cref="GetEmbeddingGenerator"/> call only.</summary>
     public Exception? NextEmbeddingGeneratorFailure { get; set; }

@@ -2,10 +2,10 @@ using Microsoft.Extensions.AI;
 
 namespace LocalAI.Backends.Tests.Support;
 
-/// <summary>An embedding generator that declares a model identity and returns vectors of a chosen length, or fails.</summary>
-internal sealed class TestEmbeddingGenerator(string model, int dimensions, int? returnedDimensions = null) : IEmbeddingGenerator<string, Embedding<float>>
+/// <summary>An embedding generator that declares a model identity (the dimensions too, unless told not to, as a lazily loading generator does) and returns vectors of a chosen length, or fails.</summary>
+internal sealed class TestEmbeddingGenerator(string model, int dimensions, int? returnedDimensions = null, bool declaresDimensions = true) : IEmbeddingGenerator<string, Embedding<float>>
 {
-    private readonly EmbeddingGeneratorMetadata _metadata = new("test", null, model, dimensions);
+    private readonly EmbeddingGeneratorMetadata _metadata = new("test", null, model, declaresDimensions ? dimensions : null);
 
     public Exception? Failure { get; set; }
 

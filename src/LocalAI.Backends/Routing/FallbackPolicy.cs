@@ -5,11 +5,13 @@ using Polly.Timeout;
 
 namespace LocalAI;
 
-/// <summary>Decides which failures of one backend let the router try the next one.</summary>
-internal static class TransientFailure
+/// <summary>Decides which failures of one backend let the router try the next one, and how each is reported.</summary>
+internal static class FallbackPolicy
 {
-    /// <summary>Returns whether <paramref name="exception"/> is a failure of the backend (down, slow, broken answer, missing model) rather than of the request or the caller.</summary>
-    public static bool IsTransient(Exception exception)
+    /// <summary>Returns whether <paramref name="exception"/> is the backend's fault (down, slow, broken answer, missing model or file, unsupported request) rather than the request's or the caller's, so that another backend may serve.</summary>
+    /// <param name="exception">What the backend threw.</param>
+    /// <returns><see langword="true"/> to fall back.</returns>
+    public static bool ShouldFallBack(Exception exception)
     {
         switch (exception)
         {
@@ -33,13 +35,22 @@ internal static class TransientFailure
                     or HttpStatusCode.TooManyRequests
                     or >= HttpStatusCode.InternalServerError;
             case AggregateException aggregate:
-                return aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsTransient);
+                return aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(ShouldFallBack);
             default:
                 return exception.InnerException is HttpRequestException or SocketException or IOException;
         }
     }
 
+    /// <summary>Returns whether <paramref name="exception"/> lets the router fall back for a caller whose token is <paramref name="cancellationToken"/>: never when the caller itself cancelled.</summary>
+    /// <param name="exception">What the backend threw.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <returns><see langword="true"/> to fall back.</returns>
+    public static bool ShouldFallBack(Exception exception, CancellationToken cancellationToken) =>
+        !(cancellationToken.IsCancellationRequested && exception is OperationCanceledException) && ShouldFallBack(exception);
+
     /// <summary>Returns a short reason for logs and for <see cref="NoBackendAvailableException"/>.</summary>
+    /// <param name="exception">The failure.</param>
+    /// <returns>The reason.</returns>
     public static string Describe(Exception exception) => exception switch
     {
         BrokenCircuitException => "circuit open after repeated failures",

@@ -7,12 +7,12 @@ namespace LocalAI;
 /// <remarks>The fallback router (<see cref="FallbackChatClient"/>, <see cref="FallbackEmbeddingGenerator"/>) asks this manager which backend to try next.</remarks>
 public sealed class BackendManager
 {
-    private readonly BackendEntry[] _registered;
+    private readonly BackendSlot[] _registered;
     private readonly LocalAIOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
-    private readonly object _gate = new();
-    private BackendEntry[] _ordered;
+    private readonly Lock _gate = new();
+    private BackendSlot[] _ordered;
     private string? _preferred;
     private int _announced;
 
@@ -21,7 +21,7 @@ public sealed class BackendManager
     /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
     /// <param name="logger">The logger; <see langword="null"/> for none.</param>
     /// <param name="timeProvider">The clock for probes, timeouts and circuit breaks; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
-    /// <exception cref="ArgumentException">Two backends share an id, or the options name an unknown backend.</exception>
+    /// <exception cref="ArgumentException">Two backends share an id, there are more than 64, or the options name an unknown backend.</exception>
     public BackendManager(IEnumerable<ILocalBackend> backends, LocalAIOptions? options = null, ILogger<BackendManager>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(backends);
@@ -29,7 +29,7 @@ public sealed class BackendManager
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
 
-        var list = new List<BackendEntry>();
+        var list = new List<BackendSlot>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var backend in backends)
         {
@@ -39,7 +39,14 @@ public sealed class BackendManager
                 throw new ArgumentException($"Two backends share the id '{backend.Id}'; each backend needs its own id.", nameof(backends));
             }
 
-            list.Add(new BackendEntry(this, backend, list.Count, _options.Resilience, _timeProvider));
+            if (list.Count == BackendSlot.MaxSlots)
+            {
+                throw new ArgumentException($"At most {BackendSlot.MaxSlots} backends can be registered; put several endpoints of one server kind behind one backend instead.", nameof(backends));
+            }
+
+            var slot = new BackendSlot(backend, list.Count, _options, _timeProvider, _logger);
+            slot.Changed += (_, e) => StatusChanged?.Invoke(this, e);
+            list.Add(slot);
         }
 
         _registered = [.. list];
@@ -59,7 +66,7 @@ public sealed class BackendManager
     public event EventHandler<BackendStatusChangedEventArgs>? StatusChanged;
 
     /// <summary>Gets the backends in the order the router tries them now.</summary>
-    public IReadOnlyList<ILocalBackend> Backends => Array.ConvertAll(_ordered, e => e.Backend);
+    public IReadOnlyList<ILocalBackend> Backends => Array.ConvertAll(_ordered, s => s.Backend);
 
     /// <summary>Gets the backend tried first, set by <see cref="LocalAIOptions.PreferredBackend"/> or <see cref="SwitchBackendAsync"/>; <see langword="null"/> when the priority order alone decides.</summary>
     public string? PreferredBackendId => _preferred;
@@ -67,11 +74,7 @@ public sealed class BackendManager
     /// <summary>Gets the options in force.</summary>
     public LocalAIOptions Options => _options;
 
-    internal TimeProvider TimeProvider => _timeProvider;
-
     internal ILogger Logger => _logger;
-
-    internal BackendEntry[] OrderedEntries => _ordered;
 
     /// <summary>Gets a registered backend by id.</summary>
     /// <param name="id">The backend id.</param>
@@ -92,7 +95,7 @@ public sealed class BackendManager
     /// <returns>The status; a failed probe is an unavailable status, not an exception.</returns>
     /// <exception cref="ArgumentException">No backend has that id.</exception>
     public Task<BackendStatus> GetStatusAsync(string id, bool refresh = false, CancellationToken cancellationToken = default) =>
-        GetStatusAsync(Find(id), refresh, cancellationToken);
+        Find(id).GetStatusAsync(refresh, cancellationToken);
 
     /// <summary>Gets the status of every backend, in the order the router tries them, probing them in parallel where needed.</summary>
     /// <param name="refresh"><see langword="true"/> to probe every backend even when fresh results are cached.</param>
@@ -100,8 +103,8 @@ public sealed class BackendManager
     /// <returns>One status per backend.</returns>
     public async Task<IReadOnlyList<BackendStatus>> GetAllStatusAsync(bool refresh = false, CancellationToken cancellationToken = default)
     {
-        var entries = _ordered;
-        var tasks = Array.ConvertAll(entries, e => GetStatusAsync(e, refresh, cancellationToken));
+        var slots = _ordered;
+        var tasks = Array.ConvertAll(slots, s => s.GetStatusAsync(refresh, cancellationToken));
         return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
@@ -111,22 +114,8 @@ public sealed class BackendManager
     /// <returns>The backend, or <see langword="null"/> when none is available.</returns>
     public async Task<ILocalBackend?> GetActiveBackendAsync(BackendCapabilities capability = BackendCapabilities.Chat, CancellationToken cancellationToken = default)
     {
-        var now = _timeProvider.GetUtcNow();
-        foreach (var entry in _ordered)
-        {
-            if ((entry.Capabilities & capability) != capability || entry.IsCoolingDown(now))
-            {
-                continue;
-            }
-
-            var status = await GetStatusAsync(entry, false, cancellationToken).ConfigureAwait(false);
-            if (status.IsAvailable)
-            {
-                return entry.Backend;
-            }
-        }
-
-        return null;
+        var slot = await Walk(capability, null).NextAsync(0, waitForRecovery: false, cancellationToken).ConfigureAwait(false);
+        return slot?.Backend;
     }
 
     /// <summary>Makes a backend the one tried first; the others stay behind it in priority order as fallbacks.</summary>
@@ -137,20 +126,20 @@ public sealed class BackendManager
     /// <exception cref="BackendUnavailableException">The backend does not answer its probe; the preference is left unchanged.</exception>
     public async Task<BackendStatus> SwitchBackendAsync(string id, CancellationToken cancellationToken = default)
     {
-        var entry = Find(id);
-        var status = await GetStatusAsync(entry, true, cancellationToken).ConfigureAwait(false);
+        var slot = Find(id);
+        var status = await slot.GetStatusAsync(true, cancellationToken).ConfigureAwait(false);
         if (!status.IsAvailable)
         {
-            throw new BackendUnavailableException($"Cannot switch to backend '{entry.Id}': {status.Reason}") { BackendId = entry.Id };
+            throw new BackendUnavailableException($"Cannot switch to backend '{slot.Id}': {status.Reason}") { BackendId = slot.Id };
         }
 
         lock (_gate)
         {
-            _preferred = entry.Id;
-            _ordered = Order(entry.Id);
+            _preferred = slot.Id;
+            _ordered = Order(slot.Id);
         }
 
-        Log.Switched(_logger, entry.Id);
+        Log.Switched(_logger, slot.Id);
         return status;
     }
 
@@ -162,7 +151,7 @@ public sealed class BackendManager
         var all = await GetAllStatusAsync(true, cancellationToken).ConfigureAwait(false);
         if (Interlocked.Exchange(ref _announced, 1) == 0)
         {
-            var order = string.Join(" > ", _ordered.Select(e => e.Id));
+            var order = string.Join(" > ", _ordered.Select(s => s.Id));
             var active = all.FirstOrDefault(s => s.IsAvailable);
             if (active is null)
             {
@@ -177,141 +166,34 @@ public sealed class BackendManager
         return all;
     }
 
-    internal async Task<BackendStatus> GetStatusAsync(BackendEntry entry, bool refresh, CancellationToken cancellationToken)
-    {
-        var status = entry.Status;
-        if (!refresh && status is not null && _timeProvider.GetUtcNow() < entry.StatusExpiresAt)
-        {
-            return status;
-        }
+    /// <summary>Starts a walk over the backends in the order they are tried now.</summary>
+    internal CandidateWalk Walk(BackendCapabilities capability, string? model) =>
+        new(_ordered, capability, model, _timeProvider, _options.MaxWaitForRecovery, _logger);
 
-        return await ProbeAsync(entry, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Returns the cached status for the router's hot path: probes inline only the first time, and refreshes a stale one in the background.</summary>
-    internal ValueTask<BackendStatus> GetRoutingStatusAsync(BackendEntry entry, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var status = entry.Status;
-        if (status is null)
-        {
-            return new ValueTask<BackendStatus>(ProbeAsync(entry, cancellationToken));
-        }
-
-        if (now >= entry.StatusExpiresAt && entry.TryBeginRefresh())
-        {
-            _ = RefreshInBackgroundAsync(entry);
-        }
-
-        return new ValueTask<BackendStatus>(status);
-    }
-
-    internal void OnCircuitChanged(BackendEntry entry, BackendCircuitState state, TimeSpan? breakDuration)
-    {
-        LocalAITelemetry.CircuitTransitions.Add(1, new(LocalAITelemetry.BackendTag, entry.Id), new("state", state.ToString()));
-        if (breakDuration is { } duration)
-        {
-            Log.CircuitOpened(_logger, entry.Id, duration);
-        }
-        else
-        {
-            Log.CircuitChanged(_logger, entry.Id, state.ToString());
-        }
-
-        StatusChanged?.Invoke(this, new BackendStatusChangedEventArgs(entry.Id, entry.Status, state, entry.Status?.IsAvailable));
-    }
-
-    internal void OnServed(BackendEntry entry, string operation)
-    {
-        if (_logger.IsEnabled(LogLevel.Debug))
-        {
-            Log.Served(_logger, entry.Id, operation);
-        }
-    }
-
-    private async Task RefreshInBackgroundAsync(BackendEntry entry)
-    {
-        try
-        {
-            await ProbeAsync(entry, CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            entry.EndRefresh();
-        }
-    }
-
-    private async Task<BackendStatus> ProbeAsync(BackendEntry entry, CancellationToken cancellationToken)
-    {
-        var timeout = _options.ProbeTimeout;
-        var started = _timeProvider.GetTimestamp();
-        using var probeCts = new CancellationTokenSource(timeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, probeCts.Token);
-        BackendStatus status;
-        try
-        {
-            status = await entry.Backend.GetStatusAsync(linked.Token).WaitAsync(timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
-            if (status.IsAvailable && status.Models.Count == 0 && (entry.Capabilities & (BackendCapabilities.Chat | BackendCapabilities.Embeddings)) != 0)
-            {
-                try
-                {
-                    var models = await entry.Backend.ListModelsAsync(linked.Token).WaitAsync(timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
-                    status = status with { Models = models };
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    // The model list only refines selection; the backend answered its probe.
-                    Log.ProbeFailed(_logger, entry.Id, ex);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            status = BackendStatus.Unavailable(entry.Id, $"did not answer the probe within {timeout}", _timeProvider.GetElapsedTime(started), _timeProvider.GetUtcNow());
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.ProbeFailed(_logger, entry.Id, ex);
-            status = BackendStatus.Unavailable(entry.Id, ex.Message, _timeProvider.GetElapsedTime(started), _timeProvider.GetUtcNow());
-        }
-
-        if (status.ProbeLatency == TimeSpan.Zero)
-        {
-            status = status with { ProbeLatency = _timeProvider.GetElapsedTime(started) };
-        }
-
-        if (entry.TrySetStatus(status, _timeProvider.GetUtcNow() + _options.StatusCacheTtl, out var previous))
-        {
-            Log.AvailabilityChanged(_logger, entry.Id, status.IsAvailable ? "available" : "unavailable", status.Reason);
-            StatusChanged?.Invoke(this, new BackendStatusChangedEventArgs(entry.Id, status, entry.CircuitState, previous));
-        }
-
-        return status;
-    }
-
-    private BackendEntry Find(string id)
+    private BackendSlot Find(string id)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        foreach (var entry in _registered)
+        foreach (var slot in _registered)
         {
-            if (string.Equals(entry.Id, id, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(slot.Id, id, StringComparison.OrdinalIgnoreCase))
             {
-                return entry;
+                return slot;
             }
         }
 
-        throw new ArgumentException($"No backend '{id}' is registered (registered: {string.Join(", ", _registered.Select(e => e.Id))}).", nameof(id));
+        throw new ArgumentException($"No backend '{id}' is registered (registered: {string.Join(", ", _registered.Select(s => s.Id))}).", nameof(id));
     }
 
-    private BackendEntry[] Order(string? preferred)
+    private BackendSlot[] Order(string? preferred)
     {
         var priority = _options.Priority;
         return [.. _registered
-            .OrderBy(e => string.Equals(e.Id, preferred, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
-            .ThenBy(e =>
+            .OrderBy(s => string.Equals(s.Id, preferred, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+            .ThenBy(s =>
             {
-                var index = priority.IndexOf(priority.FirstOrDefault(p => string.Equals(p, e.Id, StringComparison.OrdinalIgnoreCase)) ?? string.Empty);
+                var index = priority.IndexOf(priority.FirstOrDefault(p => string.Equals(p, s.Id, StringComparison.OrdinalIgnoreCase)) ?? string.Empty);
                 return index < 0 ? int.MaxValue : index;
             })
-            .ThenBy(e => e.Order)];
+            .ThenBy(s => s.Index)];
     }
 }
