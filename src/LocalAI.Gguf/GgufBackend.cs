@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using LocalAI.Gguf.Chat;
-using LocalAI.Gguf.Diagnostics;
-using LocalAI.Gguf.Embeddings;
-using LocalAI.Gguf.Native;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

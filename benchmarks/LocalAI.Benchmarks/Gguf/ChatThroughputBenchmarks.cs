@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using LocalAI.Gguf.Native;
 using LocalAI.Gguf.Tests.Fixtures;
 using Microsoft.Extensions.AI;
 

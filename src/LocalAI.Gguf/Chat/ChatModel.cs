@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
-using LocalAI.Gguf.Native;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Gguf.Chat;
+namespace LocalAI.Gguf;
 
 /// <summary>One chat model loaded once and shared: a pool of contexts up to the configured parallelism, with prompt-prefix reuse.</summary>
 internal sealed class ChatModel : IDisposable

@@ -1,6 +1,4 @@
-using LocalAI.Gguf.Native;
-
-namespace LocalAI.Gguf.Chat;
+namespace LocalAI.Gguf;
 
 /// <summary>A pooled context and the tokens its KV memory holds (for prefix reuse).</summary>
 internal sealed class ContextSlot(LlamaContext context) : IDisposable

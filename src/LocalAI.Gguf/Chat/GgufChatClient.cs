@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Gguf.Chat;
+namespace LocalAI.Gguf;
 
 /// <summary>The <see cref="IChatClient"/> of the GGUF backend: streams tokens generated in-process by llama.cpp.</summary>
 internal sealed class GgufChatClient : IChatClient

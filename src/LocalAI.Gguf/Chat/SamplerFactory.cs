@@ -1,8 +1,7 @@
 using System.Text;
-using LocalAI.Gguf.Native;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Gguf.Chat;
+namespace LocalAI.Gguf;
 
 /// <summary>Builds the llama.cpp sampler chain for a request's <see cref="ChatOptions"/>.</summary>
 internal static unsafe class SamplerFactory

@@ -1,6 +1,4 @@
-using LocalAI.Gguf.Native;
-
-namespace LocalAI.Gguf.Chat;
+namespace LocalAI.Gguf;
 
 /// <summary>Picks the next token: the sampler chain, and for JSON the grammar, checked on the chosen token first and applied to
 /// every candidate only when that token breaks the grammar (checking 30k+ candidates per token is what makes grammars slow).</summary>

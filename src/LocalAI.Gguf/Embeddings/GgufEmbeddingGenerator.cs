@@ -1,7 +1,6 @@
-using LocalAI.Gguf.Native;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Gguf.Embeddings;
+namespace LocalAI.Gguf;
 
 /// <summary>Embeddings from a BERT-family GGUF model: pooling from the model's metadata, L2-normalised, several texts per decode.</summary>
 internal sealed class GgufEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>

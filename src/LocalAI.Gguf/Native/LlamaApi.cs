@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace LocalAI.Gguf.Native;
+namespace LocalAI.Gguf;
 
 /// <summary>The llama.cpp 0.5.0 C API (include/llama.h of node-llama-cpp 3.22.1's bundled source), the calls this package uses.</summary>
 /// <remarks>Library names are mapped to files by <see cref="LlamaLibrary"/>; opaque pointers are owned by the safe handles of this folder.</remarks>

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace LocalAI.Gguf.Native;
+namespace LocalAI.Gguf;
 
 /// <summary>A llama.cpp context: one KV memory, used by one request at a time.</summary>
 internal sealed unsafe class LlamaContext : IDisposable

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace LocalAI.Gguf.Native;
+namespace LocalAI.Gguf;
 
 /// <summary>A llama.cpp model loaded from a validated GGUF file: tokenizer, chat template and context creation.</summary>
 internal sealed unsafe class LlamaModel : IDisposable

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace LocalAI.Gguf.Native;
+namespace LocalAI.Gguf;
 
 /// <summary>The base of the handles that own one llama.cpp pointer each; a subclass says only how to free it.</summary>
 internal abstract class SafeLlamaHandle : SafeHandle

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace LocalAI.Gguf.Diagnostics;
+namespace LocalAI.Gguf;
 
 /// <summary>Log messages of the GGUF backend.</summary>
 internal static partial class Log
