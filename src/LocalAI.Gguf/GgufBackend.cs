@@ -10,6 +10,9 @@ namespace LocalAI.Gguf;
 /// <remarks>Models are loaded on first use and shared by every client of this backend; disposing the backend frees them.</remarks>
 public sealed class GgufBackend : ILocalBackend
 {
+    /// <summary>The id a backend registered with <c>AddGguf()</c> gets, which also names its configuration section <c>LocalAI:gguf</c>.</summary>
+    public const string DefaultId = "gguf";
+
     private readonly GgufBackendOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
@@ -18,22 +21,25 @@ public sealed class GgufBackend : ILocalBackend
     private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="GgufBackend"/> class.</summary>
-    /// <param name="options">The options; validated here.</param>
-    /// <param name="logger">The logger, or <see langword="null"/>.</param>
+    /// <param name="id">The backend id (<see cref="DefaultId"/> unless several GGUF backends are registered); the provider name its clients report.</param>
+    /// <param name="options">The options; validated here as at start.</param>
+    /// <param name="loggerFactory">Creates the backend's logger, or <see langword="null"/> for none.</param>
     /// <param name="timeProvider">The clock for status timestamps, or <see langword="null"/> for the system clock.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public GgufBackend(GgufBackendOptions options, ILogger<GgufBackend>? logger = null, TimeProvider? timeProvider = null)
+    /// <exception cref="ArgumentNullException"><paramref name="id"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is empty, or an option is out of range (the message names its key).</exception>
+    public GgufBackend(string id, GgufBackendOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        GgufBackendOptionsValidator.ThrowIfInvalid(id, options);
+        Id = id;
         _options = options;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<GgufBackend>();
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <inheritdoc/>
-    public string Id => _options.BackendId;
+    public string Id { get; }
 
     /// <inheritdoc/>
     public BackendCapabilities Capabilities =>
@@ -144,7 +150,7 @@ public sealed class GgufBackend : ILocalBackend
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var path = ResolvePath(model ?? _options.EmbeddingModelPath, "embedding");
-        return new GgufEmbeddingClient(GetOrLoad(_embeddingModels, path, p => new GgufEmbeddingGenerator(Load(p), _options)));
+        return new GgufEmbeddingClient(GetOrLoad(_embeddingModels, path, p => new GgufEmbeddingGenerator(Load(p), _options, Id)));
     }
 
     /// <inheritdoc/>
@@ -204,7 +210,7 @@ public sealed class GgufBackend : ILocalBackend
     private LlamaModel Load(string path)
     {
         LlamaLibrary.EnsureLoaded(_options.NativeLibraryPath);
-        if (!ReferenceEquals(_logger, NullLogger.Instance))
+        if (_logger.IsEnabled(LogLevel.Warning))
         {
             LlamaLibrary.SetLogSink(OnNativeLog);
         }

@@ -158,8 +158,8 @@ public sealed class GgufChatClientTests(ModelFixture fixture)
         var options = new ChatOptions { Temperature = 0, MaxOutputTokens = 12 };
         var conversation = new List<ChatMessage> { new(ChatRole.System, "You are a terse assistant."), new(ChatRole.User, "Name a colour of the sea, please.") };
 
-        await using var cached = new GgufBackend(ModelFixture.Options(fixture.ChatModelPath, fixture.EmbeddingModelPath));
-        await using var uncached = new GgufBackend(new GgufBackendOptions { ModelPath = fixture.ChatModelPath, Threads = 1, ContextSize = 1024, EnablePrefixCache = false, MaxParallelRequests = 1 });
+        await using var cached = new GgufBackend(GgufBackend.DefaultId, ModelFixture.Options(fixture.ChatModelPath, fixture.EmbeddingModelPath));
+        await using var uncached = new GgufBackend(GgufBackend.DefaultId, new GgufBackendOptions { ModelPath = fixture.ChatModelPath, Threads = 1, ContextSize = 1024, EnablePrefixCache = false, MaxParallelRequests = 1 });
         var client = cached.GetChatClient();
         var first = await client.GetResponseAsync(conversation, options);
         conversation.AddRange(first.Messages);

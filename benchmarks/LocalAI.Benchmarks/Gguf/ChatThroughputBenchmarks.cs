@@ -24,7 +24,7 @@ public class ChatThroughputBenchmarks
     public void Setup()
     {
         var path = TinyModels.Chat();
-        _backend = new GgufBackend(new GgufBackendOptions { ModelPath = path, Threads = Threads, BatchSize = BatchSize, ContextSize = 1024, EnablePrefixCache = false, MaxParallelRequests = 1 });
+        _backend = new GgufBackend(GgufBackend.DefaultId, new GgufBackendOptions { ModelPath = path, Threads = Threads, BatchSize = BatchSize, ContextSize = 1024, EnablePrefixCache = false, MaxParallelRequests = 1 });
         _client = _backend.GetChatClient();
         _client.GetResponseAsync(Prompt, new ChatOptions { MaxOutputTokens = 2 }).GetAwaiter().GetResult();
 

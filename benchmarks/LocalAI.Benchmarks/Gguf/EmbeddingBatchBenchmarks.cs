@@ -18,7 +18,7 @@ public class EmbeddingBatchBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _backend = new GgufBackend(new GgufBackendOptions { EmbeddingModelPath = TinyModels.Embedding(), Threads = 1, MaxParallelRequests = 1 });
+        _backend = new GgufBackend(GgufBackend.DefaultId, new GgufBackendOptions { EmbeddingModelPath = TinyModels.Embedding(), Threads = 1, MaxParallelRequests = 1 });
         _generator = _backend.GetEmbeddingGenerator();
         _texts = Enumerable.Range(0, BatchSize).Select(i => $"Sentence number {i} talks about ships, harbours and the weather at sea.").ToArray();
         _generator.GenerateAsync(_texts).GetAwaiter().GetResult();

@@ -16,8 +16,8 @@ public class PrefixCacheBenchmarks
     public void Setup()
     {
         var path = TinyModels.Chat();
-        _cached = new GgufBackend(Options(path, true));
-        _uncached = new GgufBackend(Options(path, false));
+        _cached = new GgufBackend(GgufBackend.DefaultId, Options(path, true));
+        _uncached = new GgufBackend(GgufBackend.DefaultId, Options(path, false));
         RunConversation(_cached).GetAwaiter().GetResult();
         RunConversation(_uncached).GetAwaiter().GetResult();
     }

@@ -87,7 +87,7 @@ public class EmbeddingBackendComparisonBenchmarks
     [GlobalSetup(Target = nameof(Gguf))]
     public async Task SetupGgufAsync()
     {
-        _gguf = new GgufBackend(new GgufBackendOptions { EmbeddingModelPath = TinyModels.Embedding(), Threads = 1, MaxParallelRequests = 1 });
+        _gguf = new GgufBackend(GgufBackend.DefaultId, new GgufBackendOptions { EmbeddingModelPath = TinyModels.Embedding(), Threads = 1, MaxParallelRequests = 1 });
         _ggufGenerator = _gguf.GetEmbeddingGenerator();
         await WarmAsync(_ggufGenerator);
     }

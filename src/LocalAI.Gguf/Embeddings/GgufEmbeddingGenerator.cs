@@ -16,7 +16,7 @@ internal sealed class GgufEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     private int _active;
     private bool _disposed;
 
-    public GgufEmbeddingGenerator(LlamaModel model, GgufBackendOptions options)
+    public GgufEmbeddingGenerator(LlamaModel model, GgufBackendOptions options, string backendId)
     {
         _model = model;
         _options = options;
@@ -24,7 +24,7 @@ internal sealed class GgufEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         _contextSize = model.TrainedContextLength > 0 ? Math.Min(model.TrainedContextLength, options.ContextSize) : options.ContextSize;
         ModelId = model.File.Name;
         Dimensions = model.EmbeddingLength;
-        Metadata = new EmbeddingGeneratorMetadata(options.BackendId, null, ModelId, Dimensions);
+        Metadata = new EmbeddingGeneratorMetadata(backendId, null, ModelId, Dimensions);
     }
 
     public string ModelId { get; }

@@ -22,7 +22,7 @@ public sealed class GgufCouncilEndToEndTests : CouncilEndToEndTests, IAsyncLifet
 
     public Task InitializeAsync()
     {
-        _backend = new GgufBackend(new GgufBackendOptions
+        _backend = new GgufBackend(GgufBackend.DefaultId, new GgufBackendOptions
         {
             ModelsDirectory = TinyModels.GeneratedFolder,
             Threads = 1,

@@ -26,7 +26,7 @@ public sealed class ModelFixture : IAsyncLifetime
     {
         ChatModelPath = TinyModels.Chat();
         EmbeddingModelPath = TinyModels.Embedding();
-        Backend = new GgufBackend(Options(ChatModelPath, EmbeddingModelPath));
+        Backend = new GgufBackend(GgufBackend.DefaultId, Options(ChatModelPath, EmbeddingModelPath));
         return Task.CompletedTask;
     }
 
