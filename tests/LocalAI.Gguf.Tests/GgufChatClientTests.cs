@@ -185,6 +185,30 @@ public sealed class GgufChatClientTests(ModelFixture fixture)
     }
 
     [Fact]
+    public async Task Streaming_looks_for_and_loads_the_model_only_when_enumerated()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"gguf-deferred-{Guid.NewGuid():N}.gguf");
+        try
+        {
+            await using var backend = new GgufBackend(GgufBackend.DefaultId, ModelFixture.Options(path, fixture.EmbeddingModelPath));
+            var stream = backend.GetChatClient().GetStreamingResponseAsync(Question, new ChatOptions { Temperature = 0, MaxOutputTokens = 2 });
+
+            File.Copy(fixture.ChatModelPath, path);
+            var updates = new List<ChatResponseUpdate>();
+            await foreach (var update in stream)
+            {
+                updates.Add(update);
+            }
+
+            Assert.Equal(2, updates.ToChatResponse().Usage!.OutputTokenCount);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Unknown_model_throws_model_not_found()
     {
         await Assert.ThrowsAsync<ModelNotFoundException>(() => Client.GetResponseAsync(Question, new ChatOptions { ModelId = "missing.gguf" }));
