@@ -191,7 +191,7 @@ public sealed class GgufBackend : ILocalBackend
         }
         else if (_logger.IsEnabled(LogLevel.Debug))
         {
-            Log.Native(_logger, text.TrimEnd());
+            Log.NativeDebug(_logger, text.TrimEnd());
         }
     }
 }

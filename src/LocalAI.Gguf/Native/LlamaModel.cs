@@ -114,16 +114,15 @@ internal sealed unsafe class LlamaModel : IDisposable
     /// <summary>Writes the bytes of one token's piece (may be an incomplete UTF-8 sequence).</summary>
     /// <param name="token">The token.</param>
     /// <param name="buffer">The destination, at least 64 bytes; grown when a piece is longer.</param>
-    /// <param name="special">Render special tokens.</param>
     /// <returns>The number of bytes written.</returns>
-    public int TokenToPiece(int token, ref byte[] buffer, bool special = false)
+    public int TokenToPiece(int token, ref byte[] buffer)
     {
         while (true)
         {
             int n;
             fixed (byte* b = buffer)
             {
-                n = LlamaApi.llama_token_to_piece(Vocab, token, b, buffer.Length, 0, special);
+                n = LlamaApi.llama_token_to_piece(Vocab, token, b, buffer.Length, 0, false);
             }
 
             if (n >= 0)
@@ -226,7 +225,6 @@ internal sealed unsafe class LlamaModel : IDisposable
         p.NSeqMax = 1;
         p.NThreads = threads;
         p.NThreadsBatch = threads;
-        p.NoPerf = false;
         return CreateContext(p);
     }
 
