@@ -1,4 +1,5 @@
 using LocalAI.Gguf.Tests.Fixtures;
+using LocalAI.Testing.Gguf;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI.Gguf.Tests;

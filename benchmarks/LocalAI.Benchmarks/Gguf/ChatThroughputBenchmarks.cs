@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using LocalAI.Gguf.Tests.Fixtures;
+using LocalAI.Gguf;
+using LocalAI.Testing.Gguf;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Gguf.Benchmarks;
+namespace LocalAI.Benchmarks.Gguf;
 
 /// <summary>What does our IChatClient cost against a bare loop over the same llama.cpp calls (same model, 1 thread, same batch)?</summary>
 [MemoryDiagnoser]

@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using LocalAI.Gguf.Tests.Fixtures;
+using LocalAI.Gguf;
+using LocalAI.Testing.Gguf;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Gguf.Benchmarks;
+namespace LocalAI.Benchmarks.Gguf;
 
 /// <summary>How many texts per second does the GGUF embedding generator embed in batches of 1, 10 and 64?</summary>
 [MemoryDiagnoser]

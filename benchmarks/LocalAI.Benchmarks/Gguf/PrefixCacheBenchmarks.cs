@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using LocalAI.Gguf.Tests.Fixtures;
+using LocalAI.Gguf;
+using LocalAI.Testing.Gguf;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Gguf.Benchmarks;
+namespace LocalAI.Benchmarks.Gguf;
 
 /// <summary>How much time does reusing the KV cache of the previous turn save over a 10-turn conversation?</summary>
 [MemoryDiagnoser]

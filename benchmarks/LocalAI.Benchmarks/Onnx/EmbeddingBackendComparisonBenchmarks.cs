@@ -4,11 +4,11 @@ using BenchmarkDotNet.Filters;
 using LocalAI.Benchmarks.Mlx;
 using LocalAI.Benchmarks.Ollama;
 using LocalAI.Gguf;
-using LocalAI.Gguf.Tests.Fixtures;
 using LocalAI.Mlx;
 using LocalAI.Ollama;
 using LocalAI.Ollama.Embedded;
 using LocalAI.Onnx;
+using LocalAI.Testing.Gguf;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI.Benchmarks.Onnx;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LocalAI.Gguf;
-using LocalAI.Gguf.Tests.Fixtures;
+using LocalAI.Testing.Gguf;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI.Council.Tests.EndToEnd;

@@ -1,4 +1,5 @@
 using LocalAI.Gguf;
+using LocalAI.Testing.Gguf;
 
 namespace LocalAI.Gguf.Tests.Fixtures;
 
