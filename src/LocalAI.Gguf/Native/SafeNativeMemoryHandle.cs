@@ -3,22 +3,11 @@ using System.Runtime.InteropServices;
 namespace LocalAI.Gguf;
 
 /// <summary>Owns a block of zeroed native memory this package hands to llama.cpp (the abort flag a context polls); frees it with <see cref="NativeMemory.Free"/>.</summary>
-internal sealed unsafe class SafeNativeMemoryHandle : SafeHandle
+internal sealed unsafe class SafeNativeMemoryHandle : SafeLlamaHandle
 {
     private SafeNativeMemoryHandle(nint pointer)
-        : base(0, ownsHandle: true) => SetHandle(pointer);
-
-    /// <inheritdoc/>
-    public override bool IsInvalid => handle == 0;
-
-    /// <summary>Gets the pointer, throwing when the memory was freed.</summary>
-    public nint Pointer
+        : base(pointer)
     {
-        get
-        {
-            ObjectDisposedException.ThrowIf(IsClosed, this);
-            return handle;
-        }
     }
 
     /// <summary>Allocates <paramref name="bytes"/> zeroed bytes.</summary>
