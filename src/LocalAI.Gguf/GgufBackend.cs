@@ -1,9 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using LocalAI.Gguf.Chat;
-using LocalAI.Gguf.Diagnostics;
-using LocalAI.Gguf.Embeddings;
-using LocalAI.Gguf.Native;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,33 +6,43 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LocalAI.Gguf;
 
 /// <summary>GGUF models in-process through llama.cpp: chat with the model's own template, JSON output by grammar, embeddings.</summary>
-/// <remarks>Models are loaded on first use and shared by every client of this backend; disposing the backend frees them.</remarks>
+/// <remarks>Models are loaded on the first request that needs them and shared by every client of this backend; disposing the backend frees them.</remarks>
 public sealed class GgufBackend : ILocalBackend
 {
+    /// <summary>The id a backend registered with <c>AddGguf()</c> gets, which also names its configuration section <c>LocalAI:gguf</c>.</summary>
+    public const string DefaultId = "gguf";
+
     private readonly GgufBackendOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
-    private readonly ConcurrentDictionary<string, Lazy<ChatModel>> _chatModels = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<GgufEmbeddingGenerator>> _embeddingModels = new(StringComparer.Ordinal);
+    private readonly GgufModelCatalog _catalog;
+    private readonly ModelCache<ChatModel> _chatModels;
+    private readonly ModelCache<EmbeddingModel> _embeddingModels;
     private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="GgufBackend"/> class.</summary>
-    /// <param name="options">The options; validated here.</param>
-    /// <param name="logger">The logger, or <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock for status timestamps, or <see langword="null"/> for the system clock.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public GgufBackend(GgufBackendOptions options, ILogger<GgufBackend>? logger = null, TimeProvider? timeProvider = null)
+    /// <param name="id">The backend id (<see cref="DefaultId"/> unless several GGUF backends are registered); the provider name its clients report.</param>
+    /// <param name="options">The options; validated here as at start.</param>
+    /// <param name="loggerFactory">Creates the backend's logger, or <see langword="null"/> for none.</param>
+    /// <param name="timeProvider">The clock for timestamps, or <see langword="null"/> for the system clock.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="id"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is empty, or an option is out of range (the message names its key).</exception>
+    public GgufBackend(string id, GgufBackendOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        GgufBackendOptionsValidator.ThrowIfInvalid(id, options);
+        Id = id;
         _options = options;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<GgufBackend>();
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _catalog = new GgufModelCatalog(id, options);
+        _chatModels = new ModelCache<ChatModel>(path => new ChatModel(Load(path), _options, _timeProvider));
+        _embeddingModels = new ModelCache<EmbeddingModel>(path => new EmbeddingModel(Load(path), _options, _timeProvider));
     }
 
     /// <inheritdoc/>
-    public string Id => _options.BackendId;
+    public string Id { get; }
 
     /// <inheritdoc/>
     public BackendCapabilities Capabilities =>
@@ -59,66 +64,43 @@ public sealed class GgufBackend : ILocalBackend
             LlamaLibrary.EnsureLoaded(_options.NativeLibraryPath);
             if (_options.ModelPath is null && _options.ModelsDirectory is null && _options.EmbeddingModelPath is null)
             {
-                return Task.FromResult(BackendStatus.Unavailable(Id, "No model is configured: set GgufBackendOptions.ModelPath, EmbeddingModelPath or ModelsDirectory.", Stopwatch.GetElapsedTime(started), _timeProvider.GetUtcNow()));
+                return Status(false, "No model is configured: set GgufBackendOptions.ModelPath, EmbeddingModelPath or ModelsDirectory.");
             }
 
             foreach (var path in new[] { _options.ModelPath, _options.EmbeddingModelPath })
             {
                 if (path is not null && !File.Exists(path))
                 {
-                    return Task.FromResult(BackendStatus.Unavailable(Id, $"The model file '{path}' does not exist.", Stopwatch.GetElapsedTime(started), _timeProvider.GetUtcNow()));
+                    return Status(false, $"The model file '{path}' does not exist.");
                 }
             }
 
-            return Task.FromResult(BackendStatus.Available(Id, "llama.cpp " + LlamaLibrary.Version, Stopwatch.GetElapsedTime(started), _timeProvider.GetUtcNow()));
+            return Status(true, "llama.cpp " + LlamaLibrary.Version);
         }
         catch (Exception ex) when (ex is LocalAIException or ObjectDisposedException)
         {
-            return Task.FromResult(BackendStatus.Unavailable(Id, ex.Message, Stopwatch.GetElapsedTime(started), _timeProvider.GetUtcNow()));
+            return Status(false, ex.Message);
         }
+
+        Task<BackendStatus> Status(bool available, string text) => Task.FromResult(available
+            ? BackendStatus.Available(Id, text, Stopwatch.GetElapsedTime(started), _timeProvider.GetUtcNow())
+            : BackendStatus.Unavailable(Id, text, Stopwatch.GetElapsedTime(started), _timeProvider.GetUtcNow()));
     }
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<LocalModelInfo>> ListModelsAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var paths = new List<string>();
-        if (_options.ModelsDirectory is { } folder && Directory.Exists(folder))
-        {
-            paths.AddRange(Directory.EnumerateFiles(folder, "*.gguf").Order(StringComparer.Ordinal));
-        }
-
-        foreach (var extra in new[] { _options.ModelPath, _options.EmbeddingModelPath })
-        {
-            if (extra is not null && !paths.Contains(Path.GetFullPath(extra)) && File.Exists(extra))
-            {
-                paths.Add(Path.GetFullPath(extra));
-            }
-        }
-
         return await Task.Run(
             () =>
             {
                 var models = new List<LocalModelInfo>();
-                foreach (var path in paths)
+                foreach (var path in _catalog.ListPaths())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     try
                     {
-                        var file = GgufFile.Read(path);
-                        var embedding = file.PoolingType is > 0 || string.Equals(file.Architecture, "bert", StringComparison.OrdinalIgnoreCase) || file.Architecture.Contains("bert", StringComparison.OrdinalIgnoreCase);
-                        models.Add(new LocalModelInfo(Path.GetFileName(path), Id)
-                        {
-                            SizeBytes = file.FileSize,
-                            Family = file.Architecture,
-                            ParameterSize = file.ParameterSize,
-                            Quantization = file.Quantization,
-                            ContextLength = file.ContextLength,
-                            EmbeddingDimensions = embedding ? file.EmbeddingLength : null,
-                            IsInstalled = true,
-                            IsLoaded = _chatModels.ContainsKey(path) || _embeddingModels.ContainsKey(path),
-                            Capabilities = embedding ? BackendCapabilities.Embeddings : BackendCapabilities.Chat | BackendCapabilities.Streaming | BackendCapabilities.JsonOutput,
-                        });
+                        models.Add(_catalog.Describe(path, GgufFile.Read(path), _chatModels.IsLoaded(path) || _embeddingModels.IsLoaded(path)));
                     }
                     catch (InvalidModelFileException ex)
                     {
@@ -137,6 +119,7 @@ public sealed class GgufBackend : ILocalBackend
         throw new NotSupportedException("The GGUF backend does not download models; copy the .gguf file into GgufBackendOptions.ModelsDirectory.");
 
     /// <inheritdoc/>
+    /// <remarks>Does no I/O: the model is found and loaded by the first request.</remarks>
     public IChatClient GetChatClient(string? model = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -144,71 +127,52 @@ public sealed class GgufBackend : ILocalBackend
     }
 
     /// <inheritdoc/>
+    /// <remarks>Does no I/O: the model is found and loaded by the first <c>GenerateAsync</c>; the metadata declares the dimensions from then on.</remarks>
+    /// <exception cref="ModelNotFoundException"><paramref name="model"/> is <see langword="null"/> and no <see cref="GgufBackendOptions.EmbeddingModelPath"/> is configured.</exception>
     public IEmbeddingGenerator<string, Embedding<float>> GetEmbeddingGenerator(string? model = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var path = ResolvePath(model ?? _options.EmbeddingModelPath, "embedding");
-        return new GgufEmbeddingClient(GetOrLoad(_embeddingModels, path, p => new GgufEmbeddingGenerator(Load(p), _options)));
+        model ??= _options.EmbeddingModelPath;
+        return string.IsNullOrWhiteSpace(model) ? throw _catalog.DefaultMissing(embedding: true) : new GgufEmbeddingGenerator(this, model);
     }
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_disposed)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
         _disposed = true;
-        foreach (var entry in _chatModels.Values)
-        {
-            if (entry.IsValueCreated)
-            {
-                entry.Value.Dispose();
-            }
-        }
-
-        foreach (var entry in _embeddingModels.Values)
-        {
-            if (entry.IsValueCreated)
-            {
-                entry.Value.Dispose();
-            }
-        }
-
-        _chatModels.Clear();
-        _embeddingModels.Clear();
-        return ValueTask.CompletedTask;
+        await _chatModels.DisposeAsync().ConfigureAwait(false);
+        await _embeddingModels.DisposeAsync().ConfigureAwait(false);
     }
 
-    internal ChatModel GetChatModel(string? model)
+    /// <summary>Gets a chat model, loading it on first use.</summary>
+    /// <param name="model">A .gguf path or a name in the models folder; <see langword="null"/> for <see cref="GgufBackendOptions.ModelPath"/>.</param>
+    /// <param name="cancellationToken">Stops the wait for the load.</param>
+    /// <returns>The loaded model.</returns>
+    internal Task<ChatModel> GetChatModelAsync(string? model, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var path = ResolvePath(model ?? _options.ModelPath, "chat");
-        var chat = GetOrLoad(_chatModels, path, p => new ChatModel(Load(p), _options, Id));
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return chat;
+        return _chatModels.GetAsync(_catalog.Resolve(model, embedding: false), cancellationToken);
     }
 
-    private static T GetOrLoad<T>(ConcurrentDictionary<string, Lazy<T>> cache, string path, Func<string, T> load)
+    /// <summary>Gets an embedding model, loading it on first use.</summary>
+    /// <param name="model">A .gguf path or a name in the models folder.</param>
+    /// <param name="cancellationToken">Stops the wait for the load.</param>
+    /// <returns>The loaded model.</returns>
+    internal Task<EmbeddingModel> GetEmbeddingModelAsync(string model, CancellationToken cancellationToken)
     {
-        var entry = cache.GetOrAdd(path, p => new Lazy<T>(() => load(p)));
-        try
-        {
-            return entry.Value;
-        }
-        catch
-        {
-            // A failed load is not remembered: the file may be fixed or the library installed before the next request.
-            cache.TryRemove(new KeyValuePair<string, Lazy<T>>(path, entry));
-            throw;
-        }
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _embeddingModels.GetAsync(_catalog.Resolve(model, embedding: true), cancellationToken);
     }
 
     private LlamaModel Load(string path)
     {
         LlamaLibrary.EnsureLoaded(_options.NativeLibraryPath);
-        if (!ReferenceEquals(_logger, NullLogger.Instance))
+        if (_logger.IsEnabled(LogLevel.Warning))
         {
             LlamaLibrary.SetLogSink(OnNativeLog);
         }
@@ -227,33 +191,7 @@ public sealed class GgufBackend : ILocalBackend
         }
         else if (_logger.IsEnabled(LogLevel.Debug))
         {
-            Log.Native(_logger, text.TrimEnd());
+            Log.NativeDebug(_logger, text.TrimEnd());
         }
-    }
-
-    private string ResolvePath(string? model, string kind)
-    {
-        if (string.IsNullOrWhiteSpace(model))
-        {
-            throw new ModelNotFoundException($"(default {kind} model)", Id, $"Set GgufBackendOptions.{(kind == "chat" ? "ModelPath" : "EmbeddingModelPath")} or name a .gguf file.");
-        }
-
-        if (File.Exists(model))
-        {
-            return Path.GetFullPath(model);
-        }
-
-        if (_options.ModelsDirectory is { } folder)
-        {
-            foreach (var candidate in new[] { Path.Combine(folder, model), Path.Combine(folder, model + ".gguf") })
-            {
-                if (File.Exists(candidate))
-                {
-                    return Path.GetFullPath(candidate);
-                }
-            }
-        }
-
-        throw new ModelNotFoundException(model, Id, "Give the path of a .gguf file, or its name in GgufBackendOptions.ModelsDirectory.");
     }
 }

@@ -1,12 +1,8 @@
 namespace LocalAI.Gguf;
 
-/// <summary>Options of the in-process llama.cpp backend, bound from the <c>Gguf</c> section of the <c>LocalAI</c> configuration.</summary>
+/// <summary>Options of the in-process llama.cpp backend, bound from the <c>LocalAI:&lt;id&gt;</c> configuration section (<c>LocalAI:gguf</c> by default).</summary>
 public sealed class GgufBackendOptions
 {
-    /// <summary>Gets or sets the backend identifier.</summary>
-    /// <value>The default value is <c>gguf</c>.</value>
-    public string BackendId { get; set; } = "gguf";
-
     /// <summary>Gets or sets the chat model served when a request names none.</summary>
     /// <value>The default value is <see langword="null"/> (requests must name a model in <see cref="ModelsDirectory"/>).</value>
     public string? ModelPath { get; set; }
@@ -50,14 +46,4 @@ public sealed class GgufBackendOptions
     /// <summary>Gets or sets the chat template used when the model file has none or llama.cpp does not recognise its own.</summary>
     /// <value>The default value is <c>chatml</c>.</value>
     public string FallbackChatTemplate { get; set; } = "chatml";
-
-    internal void Validate()
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(BackendId);
-        ArgumentOutOfRangeException.ThrowIfLessThan(Threads, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(ContextSize, 16);
-        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxParallelRequests, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(DefaultMaxOutputTokens, 1);
-    }
 }

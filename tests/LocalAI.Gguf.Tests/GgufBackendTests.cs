@@ -1,6 +1,6 @@
 using LocalAI.Gguf.Tests.Fixtures;
+using LocalAI.Testing.Gguf;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LocalAI.Gguf.Tests;
 
@@ -24,7 +24,7 @@ public sealed class GgufBackendTests(ModelFixture fixture)
             File.Copy(fixture.ChatModelPath, Path.Combine(folder, "chat.gguf"));
             File.Copy(fixture.EmbeddingModelPath, Path.Combine(folder, "embed.gguf"));
             await File.WriteAllTextAsync(Path.Combine(folder, "broken.gguf"), "not a model");
-            await using var backend = new GgufBackend(new GgufBackendOptions { ModelsDirectory = folder });
+            await using var backend = new GgufBackend(GgufBackend.DefaultId, new GgufBackendOptions { ModelsDirectory = folder });
 
             var models = await backend.ListModelsAsync();
 
@@ -49,7 +49,7 @@ public sealed class GgufBackendTests(ModelFixture fixture)
     [Fact]
     public async Task Dispose_frees_the_models_and_later_use_throws()
     {
-        var backend = new GgufBackend(ModelFixture.Options(fixture.ChatModelPath, fixture.EmbeddingModelPath));
+        var backend = new GgufBackend(GgufBackend.DefaultId, ModelFixture.Options(fixture.ChatModelPath, fixture.EmbeddingModelPath));
         var client = backend.GetChatClient();
         var generator = backend.GetEmbeddingGenerator();
         await client.GetResponseAsync("hello", new ChatOptions { MaxOutputTokens = 2 });
@@ -65,31 +65,11 @@ public sealed class GgufBackendTests(ModelFixture fixture)
     [Fact]
     public async Task Metadata_names_the_backend_id_as_provider()
     {
-        var options = ModelFixture.Options(fixture.ChatModelPath, fixture.EmbeddingModelPath);
-        options.BackendId = "gguf-2";
-        await using var backend = new GgufBackend(options);
+        await using var backend = new GgufBackend("gguf-2", ModelFixture.Options(fixture.ChatModelPath, fixture.EmbeddingModelPath));
 
         Assert.Equal("gguf", fixture.Backend.GetChatClient().GetService<ChatClientMetadata>()!.ProviderName);
         Assert.Equal("gguf", fixture.Backend.GetEmbeddingGenerator().GetService<EmbeddingGeneratorMetadata>()!.ProviderName);
         Assert.Equal("gguf-2", backend.GetChatClient().GetService<ChatClientMetadata>()!.ProviderName);
-    }
-
-    [Fact]
-    public async Task AddGguf_registers_a_backend_the_router_serves()
-    {
-        var services = new ServiceCollection();
-        services.AddLocalAI(b => b.AddGguf(o =>
-        {
-            o.ModelPath = fixture.ChatModelPath;
-            o.Threads = 1;
-            o.ContextSize = 512;
-        }));
-        await using var provider = services.BuildServiceProvider();
-        var chat = provider.GetRequiredService<IChatClient>();
-
-        var response = await chat.GetResponseAsync("Hello there", new ChatOptions { MaxOutputTokens = 3, Temperature = 0 });
-
-        Assert.Equal(3, response.Usage!.OutputTokenCount);
     }
 
     [Fact]
@@ -99,7 +79,7 @@ public sealed class GgufBackendTests(ModelFixture fixture)
         await File.WriteAllTextAsync(path, "this is plainly not a model file at all");
         try
         {
-            await using var backend = new GgufBackend(new GgufBackendOptions { ModelPath = path, Threads = 1, ContextSize = 256 });
+            await using var backend = new GgufBackend(GgufBackend.DefaultId, new GgufBackendOptions { ModelPath = path, Threads = 1, ContextSize = 256 });
             var client = backend.GetChatClient();
             var ex = await Assert.ThrowsAsync<InvalidModelFileException>(() => client.GetResponseAsync("hi"));
             Assert.Contains("bad magic", ex.Message, StringComparison.Ordinal);

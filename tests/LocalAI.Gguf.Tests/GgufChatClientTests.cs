@@ -158,8 +158,8 @@ public sealed class GgufChatClientTests(ModelFixture fixture)
         var options = new ChatOptions { Temperature = 0, MaxOutputTokens = 12 };
         var conversation = new List<ChatMessage> { new(ChatRole.System, "You are a terse assistant."), new(ChatRole.User, "Name a colour of the sea, please.") };
 
-        await using var cached = new GgufBackend(ModelFixture.Options(fixture.ChatModelPath, fixture.EmbeddingModelPath));
-        await using var uncached = new GgufBackend(new GgufBackendOptions { ModelPath = fixture.ChatModelPath, Threads = 1, ContextSize = 1024, EnablePrefixCache = false, MaxParallelRequests = 1 });
+        await using var cached = new GgufBackend(GgufBackend.DefaultId, ModelFixture.Options(fixture.ChatModelPath, fixture.EmbeddingModelPath));
+        await using var uncached = new GgufBackend(GgufBackend.DefaultId, new GgufBackendOptions { ModelPath = fixture.ChatModelPath, Threads = 1, ContextSize = 1024, EnablePrefixCache = false, MaxParallelRequests = 1 });
         var client = cached.GetChatClient();
         var first = await client.GetResponseAsync(conversation, options);
         conversation.AddRange(first.Messages);
@@ -182,6 +182,30 @@ public sealed class GgufChatClientTests(ModelFixture fixture)
         var response = await Client.GetResponseAsync(Question, new ChatOptions { Temperature = 0, MaxOutputTokens = 2 });
         Assert.Equal(Path.GetFileName(fixture.ChatModelPath), response.ModelId);
         Assert.Equal(ChatRole.Assistant, response.Messages[0].Role);
+    }
+
+    [Fact]
+    public async Task Streaming_looks_for_and_loads_the_model_only_when_enumerated()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"gguf-deferred-{Guid.NewGuid():N}.gguf");
+        try
+        {
+            await using var backend = new GgufBackend(GgufBackend.DefaultId, ModelFixture.Options(path, fixture.EmbeddingModelPath));
+            var stream = backend.GetChatClient().GetStreamingResponseAsync(Question, new ChatOptions { Temperature = 0, MaxOutputTokens = 2 });
+
+            File.Copy(fixture.ChatModelPath, path);
+            var updates = new List<ChatResponseUpdate>();
+            await foreach (var update in stream)
+            {
+                updates.Add(update);
+            }
+
+            Assert.Equal(2, updates.ToChatResponse().Usage!.OutputTokenCount);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

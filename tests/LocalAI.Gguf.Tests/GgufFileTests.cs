@@ -1,4 +1,4 @@
-using LocalAI.Gguf.Tests.Fixtures;
+using LocalAI.Testing.Gguf;
 
 namespace LocalAI.Gguf.Tests;
 

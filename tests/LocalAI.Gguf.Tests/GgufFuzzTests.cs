@@ -1,5 +1,5 @@
-using LocalAI.Gguf.Native;
 using LocalAI.Gguf.Tests.Fixtures;
+using LocalAI.Testing.Gguf;
 using Xunit.Abstractions;
 
 namespace LocalAI.Gguf.Tests;

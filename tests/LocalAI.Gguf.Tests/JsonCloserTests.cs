@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LocalAI.Gguf.Chat;
 
 namespace LocalAI.Gguf.Tests;
 

@@ -1,4 +1,3 @@
-using LocalAI.Gguf.Native;
 using LocalAI.Gguf.Tests.Fixtures;
 
 namespace LocalAI.Gguf.Tests;
@@ -11,11 +10,7 @@ public sealed class LlamaContextTests(ModelFixture fixture)
     {
         LlamaLibrary.EnsureLoaded(null);
         using var model = LlamaModel.Load(fixture.ChatModelPath);
-        var p = LlamaApi.llama_context_default_params();
-        p.NCtx = 256;
-        p.NBatch = p.NUbatch = 64;
-        p.NThreads = p.NThreadsBatch = 1;
-        using var context = model.CreateContext(p);
+        using var context = model.CreateContext(contextSize: 256, batchSize: 64, threads: 1);
         var tokens = model.Tokenize("The quick brown fox jumps over the lazy dog, again and again.", addSpecial: true, parseSpecial: false);
 
         // The flag is raised before the first graph node runs: only the native abort callback can stop this decode.

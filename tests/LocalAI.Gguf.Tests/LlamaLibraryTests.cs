@@ -1,4 +1,3 @@
-using LocalAI.Gguf.Native;
 using LocalAI.Gguf.Tests.Fixtures;
 
 namespace LocalAI.Gguf.Tests;

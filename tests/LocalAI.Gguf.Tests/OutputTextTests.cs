@@ -1,5 +1,4 @@
 using System.Text;
-using LocalAI.Gguf.Chat;
 
 namespace LocalAI.Gguf.Tests;
 

@@ -1,5 +1,5 @@
-using LocalAI.Gguf.Native;
 using LocalAI.Gguf.Tests.Fixtures;
+using LocalAI.Testing.Gguf;
 
 namespace LocalAI.Gguf.Tests;
 

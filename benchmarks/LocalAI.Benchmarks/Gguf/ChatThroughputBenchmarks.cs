@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using LocalAI.Gguf.Native;
-using LocalAI.Gguf.Tests.Fixtures;
+using LocalAI.Gguf;
+using LocalAI.Testing.Gguf;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Gguf.Benchmarks;
+namespace LocalAI.Benchmarks.Gguf;
 
 /// <summary>What does our IChatClient cost against a bare loop over the same llama.cpp calls (same model, 1 thread, same batch)?</summary>
 [MemoryDiagnoser]
@@ -19,27 +19,20 @@ public class ChatThroughputBenchmarks
     private LlamaModel _model = null!;
     private LlamaContext _context = null!;
     private int[] _promptTokens = [];
-    private SafeLlamaSamplerHandle _sampler = null!;
+    private LlamaSampler _sampler = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         var path = TinyModels.Chat();
-        _backend = new GgufBackend(new GgufBackendOptions { ModelPath = path, Threads = Threads, BatchSize = BatchSize, ContextSize = 1024, EnablePrefixCache = false, MaxParallelRequests = 1 });
+        _backend = new GgufBackend(GgufBackend.DefaultId, new GgufBackendOptions { ModelPath = path, Threads = Threads, BatchSize = BatchSize, ContextSize = 1024, EnablePrefixCache = false, MaxParallelRequests = 1 });
         _client = _backend.GetChatClient();
         _client.GetResponseAsync(Prompt, new ChatOptions { MaxOutputTokens = 2 }).GetAwaiter().GetResult();
 
         _model = LlamaModel.Load(path);
-        var p = LlamaApi.llama_context_default_params();
-        p.NCtx = 1024;
-        p.NBatch = p.NUbatch = BatchSize;
-        p.NThreads = p.NThreadsBatch = Threads;
-        _context = _model.CreateContext(p);
-        _promptTokens = _backend.GetChatModel(null).BuildPrompt(Prompt, null);
-        var chain = LlamaApi.llama_sampler_chain_default_params();
-        chain.NoPerf = true;
-        _sampler = new SafeLlamaSamplerHandle(LlamaApi.llama_sampler_chain_init(chain));
-        LlamaApi.llama_sampler_chain_add(_sampler.Pointer, LlamaApi.llama_sampler_init_greedy());
+        _context = _model.CreateContext(1024, BatchSize, Threads);
+        _promptTokens = _backend.GetChatModelAsync(null, CancellationToken.None).GetAwaiter().GetResult().BuildPrompt(Prompt, null);
+        _sampler = LlamaSampler.Create(_model, SamplerSettings.From(new ChatOptions { Temperature = 0 }, json: false));
     }
 
     [GlobalCleanup]
@@ -77,7 +70,7 @@ public class ChatThroughputBenchmarks
         var bytes = 0;
         for (var i = 0; i < OutputTokens; i++)
         {
-            var token = LlamaApi.llama_sampler_sample(_sampler.Pointer, _context.Pointer, -1);
+            var token = _sampler.Sample(_context);
             bytes += _model.TokenToPiece(token, ref piece);
             _context.DecodeOne(token);
         }

@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using LocalAI.Gguf.Tests.Fixtures;
+using LocalAI.Gguf;
+using LocalAI.Testing.Gguf;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Gguf.Benchmarks;
+namespace LocalAI.Benchmarks.Gguf;
 
 /// <summary>How many texts per second does the GGUF embedding generator embed in batches of 1, 10 and 64?</summary>
 [MemoryDiagnoser]
@@ -18,7 +19,7 @@ public class EmbeddingBatchBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _backend = new GgufBackend(new GgufBackendOptions { EmbeddingModelPath = TinyModels.Embedding(), Threads = 1, MaxParallelRequests = 1 });
+        _backend = new GgufBackend(GgufBackend.DefaultId, new GgufBackendOptions { EmbeddingModelPath = TinyModels.Embedding(), Threads = 1, MaxParallelRequests = 1 });
         _generator = _backend.GetEmbeddingGenerator();
         _texts = Enumerable.Range(0, BatchSize).Select(i => $"Sentence number {i} talks about ships, harbours and the weather at sea.").ToArray();
         _generator.GenerateAsync(_texts).GetAwaiter().GetResult();

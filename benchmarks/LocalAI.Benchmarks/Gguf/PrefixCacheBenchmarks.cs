@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using LocalAI.Gguf.Tests.Fixtures;
+using LocalAI.Gguf;
+using LocalAI.Testing.Gguf;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Gguf.Benchmarks;
+namespace LocalAI.Benchmarks.Gguf;
 
 /// <summary>How much time does reusing the KV cache of the previous turn save over a 10-turn conversation?</summary>
 [MemoryDiagnoser]
@@ -16,8 +17,8 @@ public class PrefixCacheBenchmarks
     public void Setup()
     {
         var path = TinyModels.Chat();
-        _cached = new GgufBackend(Options(path, true));
-        _uncached = new GgufBackend(Options(path, false));
+        _cached = new GgufBackend(GgufBackend.DefaultId, Options(path, true));
+        _uncached = new GgufBackend(GgufBackend.DefaultId, Options(path, false));
         RunConversation(_cached).GetAwaiter().GetResult();
         RunConversation(_uncached).GetAwaiter().GetResult();
     }

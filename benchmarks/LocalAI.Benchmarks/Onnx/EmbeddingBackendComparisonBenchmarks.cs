@@ -4,11 +4,11 @@ using BenchmarkDotNet.Filters;
 using LocalAI.Benchmarks.Mlx;
 using LocalAI.Benchmarks.Ollama;
 using LocalAI.Gguf;
-using LocalAI.Gguf.Tests.Fixtures;
 using LocalAI.Mlx;
 using LocalAI.Ollama;
 using LocalAI.Ollama.Embedded;
 using LocalAI.Onnx;
+using LocalAI.Testing.Gguf;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI.Benchmarks.Onnx;
@@ -87,7 +87,7 @@ public class EmbeddingBackendComparisonBenchmarks
     [GlobalSetup(Target = nameof(Gguf))]
     public async Task SetupGgufAsync()
     {
-        _gguf = new GgufBackend(new GgufBackendOptions { EmbeddingModelPath = TinyModels.Embedding(), Threads = 1, MaxParallelRequests = 1 });
+        _gguf = new GgufBackend(GgufBackend.DefaultId, new GgufBackendOptions { EmbeddingModelPath = TinyModels.Embedding(), Threads = 1, MaxParallelRequests = 1 });
         _ggufGenerator = _gguf.GetEmbeddingGenerator();
         await WarmAsync(_ggufGenerator);
     }

@@ -1,8 +1,9 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Gguf.Chat;
+namespace LocalAI.Gguf;
 
-/// <summary>The <see cref="IChatClient"/> of the GGUF backend: streams tokens generated in-process by llama.cpp.</summary>
+/// <summary>The <see cref="IChatClient"/> of the GGUF backend: streams tokens generated in-process by llama.cpp; the model is loaded on the first request that needs it.</summary>
 internal sealed class GgufChatClient : IChatClient
 {
     private readonly GgufBackend _backend;
@@ -32,8 +33,7 @@ internal sealed class GgufChatClient : IChatClient
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var model = _backend.GetChatModel(options?.ModelId ?? _defaultModel);
-        return model.GenerateAsync(messages, options, cancellationToken);
+        return StreamAsync(messages, options, cancellationToken);
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -48,5 +48,14 @@ internal sealed class GgufChatClient : IChatClient
     public void Dispose()
     {
         // The backend owns the models; a client is a view on it.
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var model = await _backend.GetChatModelAsync(options?.ModelId ?? _defaultModel, cancellationToken).ConfigureAwait(false);
+        await foreach (var update in model.GenerateAsync(messages, options, cancellationToken).ConfigureAwait(false))
+        {
+            yield return update;
+        }
     }
 }

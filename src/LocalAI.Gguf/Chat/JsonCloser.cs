@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LocalAI.Gguf.Chat;
+namespace LocalAI.Gguf;
 
 /// <summary>Follows JSON text the grammar let through and, when output stops early, produces the shortest text that completes it into a valid document.</summary>
 internal sealed class JsonCloser

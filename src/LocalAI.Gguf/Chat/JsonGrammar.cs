@@ -1,4 +1,4 @@
-namespace LocalAI.Gguf.Chat;
+namespace LocalAI.Gguf;
 
 /// <summary>The GBNF grammar that constrains <see cref="Microsoft.Extensions.AI.ChatResponseFormat.Json"/> output to one JSON object (after llama.cpp's grammars/json.gbnf, with whitespace bounded).</summary>
 internal static class JsonGrammar

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LocalAI.Gguf.Chat;
+namespace LocalAI.Gguf;
 
 /// <summary>Turns token pieces into text: buffers incomplete UTF-8 sequences, and holds back text that may be the start of a stop sequence.</summary>
 internal sealed class OutputText

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace LocalAI.Gguf.Native;
+namespace LocalAI.Gguf;
 
 /// <summary>The llama.cpp 0.5.0 C API (include/llama.h of node-llama-cpp 3.22.1's bundled source), the calls this package uses.</summary>
 /// <remarks>Library names are mapped to files by <see cref="LlamaLibrary"/>; opaque pointers are owned by the safe handles of this folder.</remarks>
@@ -14,9 +14,6 @@ internal static unsafe partial class LlamaApi
 
     [LibraryImport(Llama)]
     public static partial void llama_backend_init();
-
-    [LibraryImport(Llama)]
-    public static partial byte* llama_print_system_info();
 
     [LibraryImport(Llama)]
     public static partial void llama_log_set(delegate* unmanaged[Cdecl]<int, byte*, void*, void> callback, void* userData);
@@ -49,9 +46,6 @@ internal static unsafe partial class LlamaApi
     public static partial uint llama_n_batch(nint context);
 
     [LibraryImport(Llama)]
-    public static partial uint llama_n_ubatch(nint context);
-
-    [LibraryImport(Llama)]
     public static partial int llama_pooling_type(nint context);
 
     [LibraryImport(Llama)]
@@ -77,21 +71,7 @@ internal static unsafe partial class LlamaApi
     public static partial int llama_model_n_embd(nint model);
 
     [LibraryImport(Llama)]
-    public static partial ulong llama_model_n_params(nint model);
-
-    [LibraryImport(Llama)]
-    public static partial int llama_model_desc(nint model, byte* buffer, nuint bufferSize);
-
-    [LibraryImport(Llama)]
     public static partial byte* llama_model_chat_template(nint model, byte* name);
-
-    [LibraryImport(Llama)]
-    [return: MarshalAs(UnmanagedType.U1)]
-    public static partial bool llama_model_has_encoder(nint model);
-
-    [LibraryImport(Llama)]
-    [return: MarshalAs(UnmanagedType.U1)]
-    public static partial bool llama_model_has_decoder(nint model);
 
     [LibraryImport(Llama)]
     public static partial int llama_vocab_n_tokens(nint vocab);
@@ -122,9 +102,6 @@ internal static unsafe partial class LlamaApi
     public static partial int llama_decode(nint context, LlamaBatch batch);
 
     [LibraryImport(Llama)]
-    public static partial void llama_synchronize(nint context);
-
-    [LibraryImport(Llama)]
     public static partial void llama_set_abort_callback(nint context, delegate* unmanaged[Cdecl]<void*, byte> callback, void* data);
 
     [LibraryImport(Llama)]
@@ -132,9 +109,6 @@ internal static unsafe partial class LlamaApi
 
     [LibraryImport(Llama)]
     public static partial float* llama_get_embeddings_seq(nint context, int seqId);
-
-    [LibraryImport(Llama)]
-    public static partial float* llama_get_embeddings_ith(nint context, int index);
 
     [LibraryImport(Llama)]
     public static partial nint llama_sampler_chain_init(LlamaSamplerChainParams parameters);
@@ -174,12 +148,6 @@ internal static unsafe partial class LlamaApi
 
     [LibraryImport(Llama)]
     public static partial void llama_sampler_accept(nint sampler, int token);
-
-    [LibraryImport(Llama)]
-    public static partial LlamaPerfContextData llama_perf_context(nint context);
-
-    [LibraryImport(Llama)]
-    public static partial void llama_perf_context_reset(nint context);
 
     [LibraryImport(Ggml)]
     public static partial void ggml_backend_load_all_from_path(byte* path);

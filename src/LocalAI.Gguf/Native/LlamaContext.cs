@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace LocalAI.Gguf.Native;
+namespace LocalAI.Gguf;
 
 /// <summary>A llama.cpp context: one KV memory, used by one request at a time.</summary>
 internal sealed unsafe class LlamaContext : IDisposable
@@ -9,20 +9,20 @@ internal sealed unsafe class LlamaContext : IDisposable
     private readonly SafeLlamaContextHandle _handle;
 
     // A native int that ggml polls between graph nodes (llama_set_abort_callback): non-zero aborts the running decode.
-    private readonly nint _abortFlag;
+    private readonly SafeNativeMemoryHandle _abortFlag;
+    private readonly int _embeddingLength;
+    private SafeLlamaBatchHandle? _embeddingBatch;
 
-    public LlamaContext(SafeLlamaContextHandle handle, LlamaModel model)
+    public LlamaContext(SafeLlamaContextHandle handle, int embeddingLength)
     {
         _handle = handle;
-        _abortFlag = (nint)NativeMemory.AllocZeroed(sizeof(int));
-        LlamaApi.llama_set_abort_callback(handle.Pointer, &ShouldAbort, (void*)_abortFlag);
-        Model = model;
+        _abortFlag = SafeNativeMemoryHandle.AllocateZeroed(sizeof(int));
+        _embeddingLength = embeddingLength;
+        LlamaApi.llama_set_abort_callback(handle.Pointer, &ShouldAbort, (void*)_abortFlag.Pointer);
         Size = (int)LlamaApi.llama_n_ctx(handle.Pointer);
         BatchSize = (int)LlamaApi.llama_n_batch(handle.Pointer);
         Memory = LlamaApi.llama_get_memory(handle.Pointer);
     }
-
-    public LlamaModel Model { get; }
 
     public nint Pointer => _handle.Pointer;
 
@@ -41,9 +41,9 @@ internal sealed unsafe class LlamaContext : IDisposable
     /// <remarks>Cancellation sets the abort flag, which stops the running decode between two graph nodes.</remarks>
     public void Decode(ReadOnlySpan<int> tokens, CancellationToken cancellationToken = default)
     {
-        var flag = (int*)_abortFlag;
+        var flag = (int*)_abortFlag.Pointer;
         *flag = 0;
-        var registration = cancellationToken.Register(static state => Volatile.Write(ref *(int*)(nint)state!, 1), _abortFlag);
+        var registration = cancellationToken.Register(static state => Volatile.Write(ref *(int*)(nint)state!, 1), (nint)flag);
         try
         {
             for (var start = 0; start < tokens.Length; start += BatchSize)
@@ -69,6 +69,52 @@ internal sealed unsafe class LlamaContext : IDisposable
     /// <summary>Decodes one token (the hot path of generation).</summary>
     /// <param name="token">The token.</param>
     public void DecodeOne(int token) => Check(LlamaApi.llama_decode(_handle.Pointer, LlamaApi.llama_batch_get_one(&token, 1)));
+
+    /// <summary>Decodes texts as one batch, each its own sequence from position 0, and returns each one's pooled embedding.</summary>
+    /// <param name="sequences">The token ids of each text; together at most <see cref="Size"/> tokens.</param>
+    /// <returns>One vector per text, as llama.cpp pooled it (not normalised).</returns>
+    /// <exception cref="LocalAIException">llama.cpp failed to decode, or returned no pooled embedding (the model is not an embedding model).</exception>
+    /// <remarks>The memory is cleared first; the context must have been created with <see cref="LlamaModel.CreateEmbeddingContext"/>.</remarks>
+    public float[][] Embed(ReadOnlySpan<int[]> sequences)
+    {
+        _embeddingBatch ??= SafeLlamaBatchHandle.Allocate(Size, 1);
+        var batch = _embeddingBatch.Batch;
+        batch.NTokens = 0;
+        for (var seq = 0; seq < sequences.Length; seq++)
+        {
+            var tokens = sequences[seq];
+            if (batch.NTokens + tokens.Length > Size)
+            {
+                throw new ArgumentException($"The texts hold more than the {Size} tokens the context takes.", nameof(sequences));
+            }
+
+            for (var p = 0; p < tokens.Length; p++)
+            {
+                var i = batch.NTokens++;
+                batch.Token[i] = tokens[p];
+                batch.Pos[i] = p;
+                batch.NSeqId[i] = 1;
+                batch.SeqId[i][0] = seq;
+                batch.Logits[i] = 1;
+            }
+        }
+
+        ClearMemory();
+        Check(LlamaApi.llama_decode(_handle.Pointer, batch));
+        var vectors = new float[sequences.Length][];
+        for (var seq = 0; seq < sequences.Length; seq++)
+        {
+            var pooled = LlamaApi.llama_get_embeddings_seq(_handle.Pointer, seq);
+            if (pooled is null)
+            {
+                throw new LocalAIException("llama.cpp returned no pooled embedding; the model may not be an embedding model.");
+            }
+
+            vectors[seq] = new ReadOnlySpan<float>(pooled, _embeddingLength).ToArray();
+        }
+
+        return vectors;
+    }
 
     /// <summary>Removes positions from <paramref name="from"/> on of sequence 0.</summary>
     /// <param name="from">The first position to remove.</param>
@@ -103,7 +149,14 @@ internal sealed unsafe class LlamaContext : IDisposable
         }
     }
 
-    public static void Check(int result)
+    public void Dispose()
+    {
+        _handle.Dispose();
+        _embeddingBatch?.Dispose();
+        _abortFlag.Dispose();
+    }
+
+    private static void Check(int result)
     {
         switch (result)
         {
@@ -115,15 +168,6 @@ internal sealed unsafe class LlamaContext : IDisposable
                 throw new OperationCanceledException("Decoding was aborted.");
             default:
                 throw new LocalAIException($"llama_decode failed with code {result}.");
-        }
-    }
-
-    public void Dispose()
-    {
-        if (!_handle.IsClosed)
-        {
-            _handle.Dispose();
-            NativeMemory.Free((void*)_abortFlag);
         }
     }
 

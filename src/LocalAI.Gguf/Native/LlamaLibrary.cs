@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace LocalAI.Gguf.Native;
+namespace LocalAI.Gguf;
 
 /// <summary>Finds, loads and checks the llama.cpp libraries once per process.</summary>
 /// <remarks>
@@ -215,7 +215,6 @@ internal static unsafe class LlamaLibrary
         var candidates = default(LlamaTokenDataArray);
         Expect(problems, "llama_token_data_array.sorted", Offset(&candidates, &candidates.Sorted), 24);
         Expect(problems, "sizeof(llama_token_data_array)", sizeof(LlamaTokenDataArray), 32);
-        Expect(problems, "sizeof(llama_perf_context_data)", sizeof(LlamaPerfContextData), 48);
 
         // The defaults the library hands back must read as llama.cpp documents them; garbage here means another layout.
         var defaults = LlamaApi.llama_context_default_params();

@@ -1,11 +1,16 @@
 using System.Buffers;
 using System.Text;
 
-namespace LocalAI.Gguf.Native;
+namespace LocalAI.Gguf;
 
 /// <summary>A llama.cpp model loaded from a validated GGUF file: tokenizer, chat template and context creation.</summary>
 internal sealed unsafe class LlamaModel : IDisposable
 {
+    // enum llama_pooling_type: UNSPECIFIED = -1, NONE = 0, MEAN = 1.
+    private const int PoolingUnspecified = -1;
+    private const int PoolingNone = 0;
+    private const int PoolingMean = 1;
+
     private readonly SafeLlamaModelHandle _handle;
 
     private LlamaModel(SafeLlamaModelHandle handle, GgufFile file)
@@ -17,12 +22,9 @@ internal sealed unsafe class LlamaModel : IDisposable
         EmbeddingLength = LlamaApi.llama_model_n_embd(handle.Pointer);
         TrainedContextLength = LlamaApi.llama_model_n_ctx_train(handle.Pointer);
         ChatTemplate = LlamaApi.ReadString(LlamaApi.llama_model_chat_template(handle.Pointer, null));
-        HasDecoder = LlamaApi.llama_model_has_decoder(handle.Pointer);
     }
 
     public GgufFile File { get; }
-
-    public nint Pointer => _handle.Pointer;
 
     public nint Vocab { get; }
 
@@ -33,10 +35,6 @@ internal sealed unsafe class LlamaModel : IDisposable
     public int TrainedContextLength { get; }
 
     public string? ChatTemplate { get; }
-
-    public bool HasDecoder { get; }
-
-    public bool IsDisposed => _handle.IsClosed;
 
     /// <summary>Validates the file in managed code, then loads it with llama.cpp.</summary>
     /// <param name="path">The GGUF file.</param>
@@ -71,47 +69,60 @@ internal sealed unsafe class LlamaModel : IDisposable
     /// <param name="addSpecial">Add BOS/EOS (or CLS/SEP) as the vocabulary prescribes.</param>
     /// <param name="parseSpecial">Parse special tokens written in the text (chat template markers).</param>
     /// <returns>The tokens.</returns>
+    /// <exception cref="ObjectDisposedException">The model was freed.</exception>
+    /// <remarks>Callers that hold no context of this model may tokenize while the model is being disposed: the handle is kept alive for the call.</remarks>
     public int[] Tokenize(string text, bool addSpecial, bool parseSpecial)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         var capacity = bytes.Length + 8;
-        while (true)
+        var added = false;
+        _handle.DangerousAddRef(ref added);
+        try
         {
-            var tokens = new int[capacity];
-            int count;
-            fixed (byte* t = bytes)
-            fixed (int* o = tokens)
+            while (true)
             {
-                count = LlamaApi.llama_tokenize(Vocab, t, bytes.Length, o, capacity, addSpecial, parseSpecial);
-            }
+                var tokens = new int[capacity];
+                int count;
+                fixed (byte* t = bytes)
+                fixed (int* o = tokens)
+                {
+                    count = LlamaApi.llama_tokenize(Vocab, t, bytes.Length, o, capacity, addSpecial, parseSpecial);
+                }
 
-            if (count >= 0)
+                if (count >= 0)
+                {
+                    return count == capacity ? tokens : tokens[..count];
+                }
+
+                if (count == int.MinValue)
+                {
+                    throw new LocalAIException("The text is too long to tokenize (more than 2^31 tokens).");
+                }
+
+                capacity = -count;
+            }
+        }
+        finally
+        {
+            if (added)
             {
-                return count == capacity ? tokens : tokens[..count];
+                _handle.DangerousRelease();
             }
-
-            if (count == int.MinValue)
-            {
-                throw new LocalAIException("The text is too long to tokenize (more than 2^31 tokens).");
-            }
-
-            capacity = -count;
         }
     }
 
     /// <summary>Writes the bytes of one token's piece (may be an incomplete UTF-8 sequence).</summary>
     /// <param name="token">The token.</param>
     /// <param name="buffer">The destination, at least 64 bytes; grown when a piece is longer.</param>
-    /// <param name="special">Render special tokens.</param>
     /// <returns>The number of bytes written.</returns>
-    public int TokenToPiece(int token, ref byte[] buffer, bool special = false)
+    public int TokenToPiece(int token, ref byte[] buffer)
     {
         while (true)
         {
             int n;
             fixed (byte* b = buffer)
             {
-                n = LlamaApi.llama_token_to_piece(Vocab, token, b, buffer.Length, 0, special);
+                n = LlamaApi.llama_token_to_piece(Vocab, token, b, buffer.Length, 0, false);
             }
 
             if (n >= 0)
@@ -193,11 +204,61 @@ internal sealed unsafe class LlamaModel : IDisposable
 
     public bool IsEndOfGeneration(int token) => LlamaApi.llama_vocab_is_eog(Vocab, token);
 
-    /// <summary>Creates a context on this model.</summary>
-    /// <param name="parameters">The context parameters.</param>
+    /// <summary>Caps a requested context size at the context length the model was trained with, when it declares one.</summary>
+    /// <param name="requested">The requested size in tokens.</param>
+    /// <returns>The size a context of this model gets.</returns>
+    public int CapContextSize(int requested) => TrainedContextLength > 0 ? Math.Min(requested, TrainedContextLength) : requested;
+
+    /// <summary>Creates a context for generation: one sequence, logits for the last token.</summary>
+    /// <param name="contextSize">The context size in tokens, capped by <see cref="CapContextSize"/>.</param>
+    /// <param name="batchSize">How many prompt tokens one decode call takes, at most the context size.</param>
+    /// <param name="threads">The CPU threads for generation and prompt processing.</param>
     /// <returns>The context.</returns>
     /// <exception cref="LocalAIException">llama.cpp could not create it (usually out of memory).</exception>
-    public LlamaContext CreateContext(LlamaContextParams parameters)
+    public LlamaContext CreateContext(int contextSize, int batchSize, int threads)
+    {
+        var p = LlamaApi.llama_context_default_params();
+        var size = CapContextSize(contextSize);
+        p.NCtx = (uint)size;
+        p.NBatch = (uint)Math.Min(batchSize, size);
+        p.NUbatch = p.NBatch;
+        p.NSeqMax = 1;
+        p.NThreads = threads;
+        p.NThreadsBatch = threads;
+        return CreateContext(p);
+    }
+
+    /// <summary>Creates a context for embeddings: the whole context is one batch of up to <paramref name="maxSequences"/> texts, pooled as the model declares (by mean when it declares none).</summary>
+    /// <param name="contextSize">The context size in tokens, capped by <see cref="CapContextSize"/>.</param>
+    /// <param name="maxSequences">How many texts one batch holds.</param>
+    /// <param name="threads">The CPU threads.</param>
+    /// <returns>The context.</returns>
+    /// <exception cref="LocalAIException">llama.cpp could not create it (usually out of memory).</exception>
+    public LlamaContext CreateEmbeddingContext(int contextSize, int maxSequences, int threads)
+    {
+        var p = LlamaApi.llama_context_default_params();
+        var size = (uint)CapContextSize(contextSize);
+        p.NCtx = size;
+        p.NBatch = size;
+        p.NUbatch = size;
+        p.NSeqMax = (uint)maxSequences;
+        p.NThreads = threads;
+        p.NThreadsBatch = threads;
+        p.Embeddings = true;
+        p.PoolingType = PoolingUnspecified;
+        var context = CreateContext(p);
+        if (context.PoolingType == PoolingNone)
+        {
+            // The model declares no pooling: pool by mean so each text gets one vector.
+            context.Dispose();
+            p.PoolingType = PoolingMean;
+            context = CreateContext(p);
+        }
+
+        return context;
+    }
+
+    private LlamaContext CreateContext(LlamaContextParams parameters)
     {
         LlamaLibrary.BeginCapture();
         var pointer = LlamaApi.llama_init_from_model(_handle.Pointer, parameters);
@@ -207,7 +268,7 @@ internal sealed unsafe class LlamaModel : IDisposable
             throw new LocalAIException($"llama.cpp could not create a context of {parameters.NCtx} tokens for '{File.Path}'{(errors.Length > 0 ? ": " + errors : string.Empty)}. Lower ContextSize or MaxParallelRequests.");
         }
 
-        return new LlamaContext(new SafeLlamaContextHandle(pointer), this);
+        return new LlamaContext(new SafeLlamaContextHandle(pointer), EmbeddingLength);
     }
 
     public void Dispose() => _handle.Dispose();

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace LocalAI.Gguf.Native;
+namespace LocalAI.Gguf;
 
 /// <summary>Mirror of <c>struct llama_model_params</c> of llama.cpp 0.5.0 (node-llama-cpp 3.22.1), 80 bytes.</summary>
 [StructLayout(LayoutKind.Sequential)]

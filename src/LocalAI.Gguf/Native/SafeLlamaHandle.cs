@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace LocalAI.Gguf.Native;
+namespace LocalAI.Gguf;
 
-/// <summary>The base of the handles that own one llama.cpp pointer each; a subclass says only how to free it.</summary>
+/// <summary>The base of the handles that own one native pointer each, made by llama.cpp or handed to it; a subclass says only how to free it.</summary>
 internal abstract class SafeLlamaHandle : SafeHandle
 {
     /// <summary>Initializes a new instance of the <see cref="SafeLlamaHandle"/> class that owns <paramref name="pointer"/>.</summary>

@@ -1,4 +1,4 @@
-namespace LocalAI.Gguf.Native;
+namespace LocalAI.Gguf;
 
 /// <summary>Owns a loaded llama.cpp model (llama_model *); frees it with <c>llama_model_free</c>.</summary>
 internal sealed class SafeLlamaModelHandle(nint pointer) : SafeLlamaHandle(pointer)

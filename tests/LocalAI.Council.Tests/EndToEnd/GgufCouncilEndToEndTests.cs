@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LocalAI.Gguf;
-using LocalAI.Gguf.Tests.Fixtures;
+using LocalAI.Testing.Gguf;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI.Council.Tests.EndToEnd;
@@ -22,7 +22,7 @@ public sealed class GgufCouncilEndToEndTests : CouncilEndToEndTests, IAsyncLifet
 
     public Task InitializeAsync()
     {
-        _backend = new GgufBackend(new GgufBackendOptions
+        _backend = new GgufBackend(GgufBackend.DefaultId, new GgufBackendOptions
         {
             ModelsDirectory = TinyModels.GeneratedFolder,
             Threads = 1,

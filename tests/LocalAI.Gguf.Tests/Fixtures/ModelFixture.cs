@@ -1,4 +1,5 @@
 using LocalAI.Gguf;
+using LocalAI.Testing.Gguf;
 
 namespace LocalAI.Gguf.Tests.Fixtures;
 
@@ -26,7 +27,7 @@ public sealed class ModelFixture : IAsyncLifetime
     {
         ChatModelPath = TinyModels.Chat();
         EmbeddingModelPath = TinyModels.Embedding();
-        Backend = new GgufBackend(Options(ChatModelPath, EmbeddingModelPath));
+        Backend = new GgufBackend(GgufBackend.DefaultId, Options(ChatModelPath, EmbeddingModelPath));
         return Task.CompletedTask;
     }
 

@@ -1,15 +1,19 @@
 using System.Text;
 using LocalAI.Gguf;
 
-namespace LocalAI.Gguf.Tests.Fixtures;
+namespace LocalAI.Testing.Gguf;
 
 /// <summary>Writes GGUF v3 files: metadata entries and F32/F16 tensors, data aligned to 32 bytes.</summary>
-internal sealed class GgufWriter
+public sealed class GgufWriter
 {
     private const int Alignment = 32;
     private readonly List<(string Key, GgufMetadataValue Value)> _metadata = [];
     private readonly List<(string Name, long[] Dims, int Type, byte[] Data)> _tensors = [];
 
+    /// <summary>Sets a metadata entry, replacing one with the same key.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>This writer.</returns>
     public GgufWriter Set(string key, GgufMetadataValue value)
     {
         _metadata.RemoveAll(m => m.Key == key);
@@ -17,14 +21,37 @@ internal sealed class GgufWriter
         return this;
     }
 
+    /// <summary>Sets a string entry.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>This writer.</returns>
     public GgufWriter SetString(string key, string value) => Set(key, new GgufMetadataValue(GgufValueType.String, value));
 
+    /// <summary>Sets an unsigned 32-bit integer entry.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>This writer.</returns>
     public GgufWriter SetUInt32(string key, uint value) => Set(key, new GgufMetadataValue(GgufValueType.UInt32, (long)value));
 
+    /// <summary>Sets a 32-bit float entry.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>This writer.</returns>
     public GgufWriter SetFloat32(string key, float value) => Set(key, new GgufMetadataValue(GgufValueType.Float32, (double)value));
 
+    /// <summary>Sets a boolean entry.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>This writer.</returns>
     public GgufWriter SetBool(string key, bool value) => Set(key, new GgufMetadataValue(GgufValueType.Bool, value));
 
+    /// <summary>Adds a tensor of uniform random values in [-<paramref name="scale"/>, <paramref name="scale"/>].</summary>
+    /// <param name="name">The tensor name.</param>
+    /// <param name="dims">The dimensions, innermost first.</param>
+    /// <param name="random">The source of the values.</param>
+    /// <param name="scale">The largest magnitude.</param>
+    /// <param name="f16">Store as F16 rather than F32.</param>
+    /// <returns>This writer.</returns>
     public GgufWriter AddTensor(string name, long[] dims, Random random, float scale, bool f16 = false)
     {
         var count = dims.Aggregate(1L, (a, b) => a * b);
@@ -46,6 +73,11 @@ internal sealed class GgufWriter
         return this;
     }
 
+    /// <summary>Adds a one-dimensional F32 tensor of one value (norm weights and biases).</summary>
+    /// <param name="name">The tensor name.</param>
+    /// <param name="length">The number of elements.</param>
+    /// <param name="value">The value of each.</param>
+    /// <returns>This writer.</returns>
     public GgufWriter AddConstant(string name, long length, float value)
     {
         var data = new byte[length * 4];
@@ -58,6 +90,8 @@ internal sealed class GgufWriter
         return this;
     }
 
+    /// <summary>Writes the file, through a temporary file moved into place.</summary>
+    /// <param name="path">The file to write.</param>
     public void Write(string path)
     {
         using var stream = new MemoryStream();

@@ -1,10 +1,11 @@
 using LocalAI.Gguf;
 
-namespace LocalAI.Gguf.Tests.Fixtures;
+namespace LocalAI.Testing.Gguf;
 
 /// <summary>Writes tiny random-weight GGUF models with real tokenizer tables; deterministic for a seed, written once per output folder.</summary>
-internal static class TinyModels
+public static class TinyModels
 {
+    /// <summary>The ChatML template the chat model carries as <c>tokenizer.chat_template</c>.</summary>
     public const string ChatMlTemplate =
         "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}" +
         "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
@@ -12,10 +13,16 @@ internal static class TinyModels
     private const string Revision = "r1";
     private static readonly Lock Gate = new();
 
+    /// <summary>Gets the folder of the vocabulary files copied beside the test assembly.</summary>
     public static string VocabFolder => Path.Combine(AppContext.BaseDirectory, "Fixtures", "vocab");
 
+    /// <summary>Gets the folder the models are written to.</summary>
     public static string GeneratedFolder => Path.Combine(AppContext.BaseDirectory, "Fixtures", "generated");
 
+    /// <summary>Gets the path of a llama.cpp vocabulary file, <c>ggml-vocab-&lt;name&gt;.gguf</c>.</summary>
+    /// <param name="name">The vocabulary, <c>llama-spm</c> or <c>bert-bge</c>.</param>
+    /// <returns>The path.</returns>
+    /// <exception cref="InvalidOperationException">The file is missing (the native setup script has not run).</exception>
     public static string VocabPath(string name)
     {
         var path = Path.Combine(VocabFolder, $"ggml-vocab-{name}.gguf");
@@ -28,6 +35,8 @@ internal static class TinyModels
     }
 
     /// <summary>A llama-architecture chat model (64 wide, 2 layers, untied output.weight) on the llama SPM vocabulary.</summary>
+    /// <param name="seed">The seed of the weights.</param>
+    /// <returns>The model's path.</returns>
     public static string Chat(int seed = 1234) => Cached($"tiny-llama-{seed}-{Revision}.gguf", path =>
     {
         const int embd = 64, ff = 128, heads = 4, kvHeads = 2, layers = 2, headDim = embd / heads;
@@ -68,6 +77,8 @@ internal static class TinyModels
     });
 
     /// <summary>A BERT-architecture embedding model (32 wide, 2 layers, mean pooling) on the bert-bge WordPiece vocabulary.</summary>
+    /// <param name="seed">The seed of the weights.</param>
+    /// <returns>The model's path.</returns>
     public static string Embedding(int seed = 99) => Cached($"tiny-bert-{seed}-{Revision}.gguf", path =>
     {
         const int embd = 32, ff = 64, layers = 2, context = 512;
@@ -113,6 +124,8 @@ internal static class TinyModels
     });
 
     /// <summary>A very small llama model (16 wide, 1 layer) with a 300-token byte-fallback vocabulary: a fuzzing seed of a few tens of kilobytes.</summary>
+    /// <param name="seed">The seed of the weights.</param>
+    /// <returns>The model's path.</returns>
     public static string Small(int seed = 7) => Cached($"small-llama-{seed}-{Revision}.gguf", path =>
     {
         const int embd = 16, ff = 32;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace LocalAI.Gguf.Diagnostics;
+namespace LocalAI.Gguf;
 
 /// <summary>Log messages of the GGUF backend.</summary>
 internal static partial class Log
@@ -12,7 +12,7 @@ internal static partial class Log
     public static partial void SkippedModel(ILogger logger, string path, string? reason);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "llama.cpp: {Text}")]
-    public static partial void Native(ILogger logger, string text);
+    public static partial void NativeDebug(ILogger logger, string text);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "llama.cpp: {Text}")]
     public static partial void NativeWarning(ILogger logger, string text);
