@@ -7,7 +7,6 @@ using LocalAI.Gguf;
 using LocalAI.Gguf.Tests.Fixtures;
 using LocalAI.Mlx;
 using LocalAI.Ollama;
-using LocalAI.Ollama.Embedded;
 using LocalAI.Onnx;
 using Microsoft.Extensions.AI;
 
@@ -99,7 +98,7 @@ public class EmbeddingBackendComparisonBenchmarks
     public async Task SetupOllamaAsync()
     {
         _ollamaServer = await BenchmarkServer.StartAsync();
-        _ollama = new OllamaBackend(new OllamaOptions { Endpoint = _ollamaServer.Endpoint, EmbeddingModel = "embed-384", EmbeddingDimensions = RemoteDimensions });
+        _ollama = new OllamaBackend(OllamaBackend.DefaultId, new OllamaBackendOptions { Endpoint = _ollamaServer.Endpoint, EmbeddingModel = "embed-384", EmbeddingDimensions = RemoteDimensions });
         _ollamaGenerator = _ollama.GetEmbeddingGenerator();
         await WarmAsync(_ollamaGenerator);
     }

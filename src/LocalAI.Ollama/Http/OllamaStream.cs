@@ -1,14 +1,13 @@
-using LocalAI.Ollama.Endpoints;
 using Microsoft.Extensions.AI;
 using OllamaSharp.Models.Chat;
 
-namespace LocalAI.Ollama.Chat;
+namespace LocalAI.Ollama;
 
 /// <summary>One streamed chat response on one endpoint: bounds the wait for each token, checks that the stream ends with Ollama's <c>done</c> line, and translates failures.</summary>
 internal sealed class OllamaStream : IAsyncDisposable
 {
     private readonly EndpointLease _lease;
-    private readonly string _backendId;
+    private readonly OllamaErrors _errors;
     private readonly TimeSpan _idleTimeout;
     private readonly string? _model;
     private readonly CancellationToken _callerToken;
@@ -18,10 +17,10 @@ internal sealed class OllamaStream : IAsyncDisposable
     private IAsyncEnumerator<ChatResponseUpdate>? _enumerator;
     private bool _done;
 
-    public OllamaStream(EndpointLease lease, string backendId, TimeSpan idleTimeout, TimeProvider timeProvider, string? model, CancellationToken cancellationToken)
+    public OllamaStream(EndpointLease lease, OllamaErrors errors, TimeSpan idleTimeout, TimeProvider timeProvider, string? model, CancellationToken cancellationToken)
     {
         _lease = lease;
-        _backendId = backendId;
+        _errors = errors;
         _idleTimeout = idleTimeout;
         _model = model;
         _callerToken = cancellationToken;
@@ -46,7 +45,7 @@ internal sealed class OllamaStream : IAsyncDisposable
         }
         catch (Exception ex) when (_idle.IsCancellationRequested && !_callerToken.IsCancellationRequested)
         {
-            throw OllamaErrors.Timeout(_backendId, endpoint.Uri, _idleTimeout, streaming: true).WithInner(ex);
+            throw _errors.Timeout(endpoint.Uri, _idleTimeout, streaming: true, ex);
         }
         catch (Exception ex) when (_callerToken.IsCancellationRequested && ex is not OperationCanceledException)
         {
@@ -55,10 +54,10 @@ internal sealed class OllamaStream : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw OllamaErrors.Translate(ex, _backendId, endpoint.Uri, _model) switch
+            throw _errors.Translate(ex, endpoint.Uri, _model) switch
             {
                 LocalAIException translated => translated,
-                _ => new BackendProtocolException($"Ollama at {endpoint.Uri} failed mid-stream: {ex.Message}", ex) { BackendId = _backendId },
+                _ => new BackendProtocolException($"Ollama at {endpoint.Uri} failed mid-stream: {ex.Message}", ex) { BackendId = _errors.BackendId },
             };
         }
 
@@ -67,14 +66,14 @@ internal sealed class OllamaStream : IAsyncDisposable
             _callerToken.ThrowIfCancellationRequested();
             if (_idle.IsCancellationRequested)
             {
-                throw OllamaErrors.Timeout(_backendId, endpoint.Uri, _idleTimeout, streaming: true);
+                throw _errors.Timeout(endpoint.Uri, _idleTimeout, streaming: true);
             }
 
             if (!_done)
             {
                 throw new BackendProtocolException(
                     $"Ollama at {endpoint.Uri} ended the stream before its final 'done' line; the response is incomplete. The server may have crashed; check its log.")
-                { BackendId = _backendId };
+                { BackendId = _errors.BackendId };
             }
 
             endpoint.MarkUp();

@@ -1,4 +1,4 @@
-namespace LocalAI.Ollama.Endpoints;
+namespace LocalAI.Ollama;
 
 /// <summary>Carries the token that must interrupt a response body read to <see cref="CancellableResponseHandler"/>; HttpClient disposes its own linked token once the headers are in, so that one cannot be used.</summary>
 internal static class ResponseCancellation

@@ -1,11 +1,8 @@
-namespace LocalAI.Ollama.Embedded;
+namespace LocalAI.Ollama;
 
-/// <summary>Settings of an Ollama server the SDK runs itself (<c>ollama serve</c> as a child process), bound from <c>LocalAI:OllamaEmbedded</c>.</summary>
-public sealed class OllamaEmbeddedOptions
+/// <summary>Settings of an Ollama server the SDK runs itself (<c>ollama serve</c> as a child process), bound from <c>LocalAI:&lt;id&gt;</c> (<c>LocalAI:ollama-embedded</c> by default).</summary>
+public sealed class OllamaEmbeddedBackendOptions
 {
-    /// <summary>The configuration section (under <c>LocalAI</c>) these options bind from.</summary>
-    public const string SectionName = "OllamaEmbedded";
-
     /// <summary>Gets or sets the <c>ollama</c> binary; <see langword="null"/> looks in the application's folder, then on <c>PATH</c>, then installs from <see cref="InstallArchive"/>.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? BinaryPath { get; set; }
@@ -69,32 +66,7 @@ public sealed class OllamaEmbeddedOptions
     /// <value>The default value is 10.</value>
     public int MaxRestarts { get; set; } = 10;
 
-    /// <summary>Gets or sets the client settings (id, models, context size, timeouts) of the backend over the embedded server; its endpoints are ignored.</summary>
-    /// <value>The default value is the defaults of <see cref="OllamaOptions"/> with the id <c>ollama-embedded</c>.</value>
-    public OllamaOptions Client { get; set; } = new() { Id = "ollama-embedded" };
-
-    /// <summary>Checks the settings and throws when one is out of range.</summary>
-    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
-    public void Validate()
-    {
-        if (Port is < 0 or > 65535)
-        {
-            throw new ArgumentException($"LocalAI:OllamaEmbedded:Port must be between 0 and 65535 (was {Port}).");
-        }
-
-        if (NumParallel < 1)
-        {
-            throw new ArgumentException($"LocalAI:OllamaEmbedded:NumParallel must be at least 1 (was {NumParallel}).");
-        }
-
-        if (StartupTimeout <= TimeSpan.Zero || StopGracePeriod < TimeSpan.Zero || RestartDelay < TimeSpan.Zero || MaxRestartDelay < RestartDelay)
-        {
-            throw new ArgumentException("LocalAI:OllamaEmbedded: StartupTimeout must be positive, StopGracePeriod and RestartDelay not negative, MaxRestartDelay at least RestartDelay.");
-        }
-
-        if (InstallArchive is not null && string.IsNullOrWhiteSpace(InstallSha256))
-        {
-            throw new ArgumentException("LocalAI:OllamaEmbedded:InstallSha256 is required with InstallArchive; an unverified binary is never installed.");
-        }
-    }
+    /// <summary>Gets or sets the client settings (models, context size, timeouts) of the backend over the embedded server, bound from <c>LocalAI:&lt;id&gt;:Client</c>; its endpoints are ignored.</summary>
+    /// <value>The default value is the defaults of <see cref="OllamaBackendOptions"/>.</value>
+    public OllamaBackendOptions Client { get; set; } = new();
 }

@@ -1,17 +1,10 @@
 namespace LocalAI.Ollama;
 
-/// <summary>Settings of the Ollama backend, bound from the <c>LocalAI:Ollama</c> configuration section.</summary>
-public sealed class OllamaOptions
+/// <summary>Settings of the Ollama backend, bound from the <c>LocalAI:&lt;id&gt;</c> configuration section (<c>LocalAI:ollama</c> by default).</summary>
+public sealed class OllamaBackendOptions
 {
-    /// <summary>The configuration section (under <c>LocalAI</c>) these options bind from.</summary>
-    public const string SectionName = "Ollama";
-
-    /// <summary>Gets or sets the backend id the router and <c>/switch</c> commands use.</summary>
-    /// <value>The default value is <c>ollama</c>.</value>
-    public string Id { get; set; } = "ollama";
-
     /// <summary>Gets or sets the Ollama server; ignored when <see cref="Endpoints"/> lists any.</summary>
-    /// <value>The default value is <see langword="null"/>: <c>OLLAMA_HOST</c> when set, else <c>http://localhost:11434</c>.</value>
+    /// <value>The default value is <see langword="null"/>: <c>OLLAMA_HOST</c> when set, else <c>http://127.0.0.1:11434</c>.</value>
     public Uri? Endpoint { get; set; }
 
     /// <summary>Gets or sets several Ollama servers that share the load; requests go to the one with the fewest in flight.</summary>
@@ -34,7 +27,7 @@ public sealed class OllamaOptions
     /// <value>The default value is <c>nomic-embed-text</c>.</value>
     public string EmbeddingModel { get; set; } = "nomic-embed-text";
 
-    /// <summary>Gets or sets the embedding dimensions; <see langword="null"/> asks the server (<c>/api/show</c>) once.</summary>
+    /// <summary>Gets or sets the dimensions of <see cref="EmbeddingModel"/>; <see langword="null"/> asks the server (<c>/api/show</c>) once, on the first embedding request.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public int? EmbeddingDimensions { get; set; }
 
@@ -58,9 +51,9 @@ public sealed class OllamaOptions
     /// <value>The default value is <see langword="true"/>; the model must be a vision model.</value>
     public bool EnableVision { get; set; } = true;
 
-    /// <summary>Returns the endpoints in force: <see cref="Endpoints"/>, else <see cref="Endpoint"/>, else <c>OLLAMA_HOST</c>, else <c>http://localhost:11434</c>.</summary>
+    /// <summary>Returns the endpoints in force: <see cref="Endpoints"/>, else <see cref="Endpoint"/>, else <c>OLLAMA_HOST</c>, else <c>http://127.0.0.1:11434</c>.</summary>
     /// <returns>At least one endpoint.</returns>
-    public IReadOnlyList<Uri> ResolveEndpoints()
+    internal IReadOnlyList<Uri> ResolveEndpoints()
     {
         if (Endpoints.Count > 0)
         {
@@ -68,34 +61,5 @@ public sealed class OllamaOptions
         }
 
         return [Endpoint ?? OllamaHost.FromEnvironment() ?? OllamaHost.Default];
-    }
-
-    /// <summary>Checks the settings and throws when one is out of range.</summary>
-    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
-    public void Validate()
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(Id, "LocalAI:Ollama:Id");
-        if (MaxConcurrentRequestsPerEndpoint < 1)
-        {
-            throw new ArgumentException($"LocalAI:Ollama:MaxConcurrentRequestsPerEndpoint must be at least 1 (was {MaxConcurrentRequestsPerEndpoint}).");
-        }
-
-        if (GenerationTimeout <= TimeSpan.Zero || ConnectTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException($"LocalAI:Ollama:GenerationTimeout and ConnectTimeout must be positive (were {GenerationTimeout} and {ConnectTimeout}).");
-        }
-
-        if (ContextSize is < 1)
-        {
-            throw new ArgumentException($"LocalAI:Ollama:ContextSize must be positive (was {ContextSize}).");
-        }
-
-        foreach (var endpoint in ResolveEndpoints())
-        {
-            if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
-            {
-                throw new ArgumentException($"LocalAI:Ollama endpoint '{endpoint}' must be an absolute http or https address.");
-            }
-        }
     }
 }

@@ -1,4 +1,4 @@
-namespace LocalAI.Ollama.Endpoints;
+namespace LocalAI.Ollama;
 
 /// <summary>A slot on one endpoint, held for the length of one request.</summary>
 internal sealed class EndpointLease(OllamaEndpointPool pool, OllamaEndpoint endpoint) : IDisposable

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace LocalAI.Ollama.Endpoints;
+namespace LocalAI.Ollama;
 
 /// <summary>Ties a response body to the request's cancellation token, so that cancelling (a timeout, the caller) also interrupts a read that waits for the next streamed line.</summary>
 internal sealed class CancellableResponseHandler(HttpMessageHandler inner) : DelegatingHandler(inner)

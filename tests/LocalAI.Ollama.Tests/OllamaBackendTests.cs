@@ -1,6 +1,6 @@
 namespace LocalAI.Ollama.Tests;
 
-public sealed class OllamaBackendModelTests : IAsyncLifetime
+public sealed class OllamaBackendTests : IAsyncLifetime
 {
     private OllamaTestServer _server = null!;
 
@@ -120,34 +120,6 @@ public sealed class OllamaBackendModelTests : IAsyncLifetime
 
         Assert.DoesNotContain(await backend.ListModelsAsync(), m => m.Id == "llava:7b");
         await Assert.ThrowsAsync<ModelNotFoundException>(() => backend.DeleteModelAsync("llava:7b"));
-    }
-
-    [Fact]
-    public async Task Embeddings_AreTheServersVectors_WithDimensionsReadFromShow()
-    {
-        await using var backend = TestSupport.CreateBackend(_server, o => o.KeepAlive = TimeSpan.FromMinutes(1));
-        var generator = backend.GetEmbeddingGenerator();
-        string[] texts = [.. Enumerable.Range(0, 10).Select(i => $"text number {i}")];
-
-        var result = await generator.GenerateAsync(texts);
-
-        Assert.Equal(new EmbeddingModelIdentity("nomic-embed-text", 8), EmbeddingModelIdentity.FromGenerator(generator));
-        Assert.Equal(10, result.Count);
-        for (var i = 0; i < texts.Length; i++)
-        {
-            Assert.Equal(OllamaTestServer.EmbeddingOf(texts[i], 8), result[i].Vector.ToArray());
-        }
-
-        Assert.Equal("60s", (string?)_server.RequestsTo("/api/embed").Single().Body!["keep_alive"]);
-    }
-
-    [Fact]
-    public async Task Embeddings_WithAChatModel_FailWithAClearError()
-    {
-        await using var backend = TestSupport.CreateBackend(_server);
-
-        var ex = Assert.Throws<BackendProtocolException>(() => backend.GetEmbeddingGenerator("llama3.2"));
-        Assert.Contains("EmbeddingDimensions", ex.Message, StringComparison.Ordinal);
     }
 
     private sealed class SynchronousProgress(Action<ModelDownloadProgress> report) : IProgress<ModelDownloadProgress>

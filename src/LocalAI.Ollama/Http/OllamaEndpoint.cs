@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
 
-namespace LocalAI.Ollama.Endpoints;
+namespace LocalAI.Ollama;
 
 /// <summary>One Ollama server: its client, its concurrency limit and whether it is skipped after refusing a connection.</summary>
 internal sealed class OllamaEndpoint : IDisposable
@@ -38,8 +38,6 @@ internal sealed class OllamaEndpoint : IDisposable
     public IChatClient ChatClient { get; }
 
     public IEmbeddingGenerator<string, Embedding<float>> EmbeddingGenerator { get; }
-
-    public HttpClient Http => _http;
 
     /// <summary>Gets the requests holding or waiting for a slot on this endpoint.</summary>
     public int Pending => Volatile.Read(ref _pending);

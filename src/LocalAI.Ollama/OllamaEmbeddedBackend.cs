@@ -1,27 +1,36 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
-namespace LocalAI.Ollama.Embedded;
+namespace LocalAI.Ollama;
 
 /// <summary>An <see cref="ILocalBackend"/> over an Ollama server the SDK runs itself; the server starts on the first probe or request.</summary>
-public sealed class OllamaEmbeddedBackend : ILocalBackend, IDisposable
+public sealed class OllamaEmbeddedBackend : ILocalBackend
 {
+    /// <summary>The id <c>AddOllamaEmbedded()</c> registers the backend under, and the name of its configuration section (<c>LocalAI:ollama-embedded</c>).</summary>
+    public const string DefaultId = "ollama-embedded";
+
     private readonly OllamaBackend _inner;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Initializes a new instance of the <see cref="OllamaEmbeddedBackend"/> class; nothing starts until the first probe or request.</summary>
+    /// <param name="id">The backend id: the name the router reports and the configuration section <c>LocalAI:&lt;id&gt;</c>.</param>
     /// <param name="options">The settings; validated here.</param>
     /// <param name="loggerFactory">Creates the loggers; <see langword="null"/> for none.</param>
     /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
-    /// <exception cref="ArgumentException">A setting is out of range.</exception>
-    public OllamaEmbeddedBackend(OllamaEmbeddedOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is empty, or a setting is out of range; the message names its key.</exception>
+    public OllamaEmbeddedBackend(string id, OllamaEmbeddedBackendOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        Server = new OllamaServerProcess(options, loggerFactory?.CreateLogger<OllamaServerProcess>(), timeProvider);
+        OllamaEmbeddedBackendOptionsValidator.ThrowIfInvalid(id, options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        Server = new OllamaServerProcess(id, options, loggerFactory.CreateLogger<OllamaServerProcess>(), _timeProvider);
         var client = options.Client;
-        var clientOptions = new OllamaOptions
+        var clientOptions = new OllamaBackendOptions
         {
-            Id = client.Id,
             Endpoint = Server.Endpoint,
             MaxConcurrentRequestsPerEndpoint = options.NumParallel,
             EndpointRetryDelay = TimeSpan.Zero,
@@ -34,7 +43,7 @@ public sealed class OllamaEmbeddedBackend : ILocalBackend, IDisposable
             ConnectTimeout = client.ConnectTimeout,
             EnableVision = client.EnableVision,
         };
-        _inner = new OllamaBackend(clientOptions, loggerFactory?.CreateLogger<OllamaBackend>(), timeProvider);
+        _inner = new OllamaBackend(id, clientOptions, $"LocalAI:{id}:Client", loggerFactory, _timeProvider);
     }
 
     /// <summary>Gets the managed server process.</summary>
@@ -58,7 +67,7 @@ public sealed class OllamaEmbeddedBackend : ILocalBackend, IDisposable
         }
         catch (LocalAIException ex)
         {
-            return BackendStatus.Unavailable(Id, ex.Message, TimeSpan.Zero, DateTimeOffset.UtcNow);
+            return BackendStatus.Unavailable(Id, ex.Message, TimeSpan.Zero, _timeProvider.GetUtcNow());
         }
 
         return await _inner.GetStatusAsync(cancellationToken).ConfigureAwait(false);
@@ -79,23 +88,19 @@ public sealed class OllamaEmbeddedBackend : ILocalBackend, IDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>Returns at once; each request starts the server first when it does not run.</remarks>
     public IChatClient GetChatClient(string? model = null) => new ServerStartingChatClient(Server, _inner.GetChatClient(model));
 
     /// <inheritdoc/>
-    public IEmbeddingGenerator<string, Embedding<float>> GetEmbeddingGenerator(string? model = null)
-    {
-        // The dimensions may have to be read from the server.
-        Task.Run(() => Server.StartAsync()).GetAwaiter().GetResult();
-        return _inner.GetEmbeddingGenerator(model);
-    }
+    /// <remarks>Returns at once; each request starts the server first when it does not run, and the first one reads the dimensions when they are not configured.</remarks>
+    public IEmbeddingGenerator<string, Embedding<float>> GetEmbeddingGenerator(string? model = null) =>
+        new ServerStartingEmbeddingGenerator(Server, _inner.GetEmbeddingGenerator(model));
 
-    /// <inheritdoc/>
+    /// <summary>Stops the server (terminate, then kill after the grace period) and closes the connections.</summary>
+    /// <returns>A task that completes when the server process has exited.</returns>
     public async ValueTask DisposeAsync()
     {
         await _inner.DisposeAsync().ConfigureAwait(false);
         await Server.DisposeAsync().ConfigureAwait(false);
     }
-
-    /// <summary>Stops the server (terminate, then kill after the grace period) and closes the connections; prefer <see cref="DisposeAsync"/>.</summary>
-    public void Dispose() => Task.Run(() => DisposeAsync().AsTask()).GetAwaiter().GetResult();
 }
