@@ -37,7 +37,7 @@ public class MlxPingRoundTripBenchmarks
         _bareOut = new StreamReader(_bare.StandardOutput.BaseStream, Encoding.UTF8);
         await _bareOut.ReadLineAsync(); // ready
 
-        _backend = new MlxBackend(MlxBenchmarkSidecar.Options(MlxEmbeddingEncoding.Base64, 384));
+        _backend = new MlxBackend(MlxBackend.DefaultId, MlxBenchmarkSidecar.Options(MlxEmbeddingEncoding.Base64, 384));
         await _backend.Sidecar.SendAsync("ping", null, null, CancellationToken.None);
     }
 

@@ -113,7 +113,7 @@ public class EmbeddingBackendComparisonBenchmarks
     [GlobalSetup(Target = nameof(Mlx))]
     public async Task SetupMlxAsync()
     {
-        _mlx = new MlxBackend(MlxBenchmarkSidecar.Options(MlxEmbeddingEncoding.Base64, RemoteDimensions));
+        _mlx = new MlxBackend(MlxBackend.DefaultId, MlxBenchmarkSidecar.Options(MlxEmbeddingEncoding.Base64, RemoteDimensions));
         _mlxGenerator = _mlx.GetEmbeddingGenerator();
         await WarmAsync(_mlxGenerator);
     }

@@ -3,11 +3,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using LocalAI.Mlx.Diagnostics;
-using LocalAI.Mlx.Protocol;
 using Microsoft.Extensions.Logging;
 
-namespace LocalAI.Mlx.Sidecar;
+namespace LocalAI.Mlx;
 
 /// <summary>One running sidecar process: writes request lines to its stdin, routes its stdout lines to pending requests by id, logs its stderr, and fails every pending request the moment its output ends.</summary>
 internal sealed class SidecarProcess : IAsyncDisposable
@@ -87,7 +85,7 @@ internal sealed class SidecarProcess : IAsyncDisposable
     /// <summary>Registers a request id before its line is written.</summary>
     public PendingRequest Register(long id)
     {
-        var pending = new PendingRequest(id);
+        var pending = new PendingRequest();
         _pending[id] = pending;
         if (Volatile.Read(ref _failure) is { } failure)
         {

@@ -1,4 +1,4 @@
-namespace LocalAI.Mlx.Protocol;
+namespace LocalAI.Mlx;
 
 /// <summary>A model in the answer to <c>list_models</c>.</summary>
 internal sealed class SidecarModel

@@ -1,4 +1,4 @@
-namespace LocalAI.Mlx.Protocol;
+namespace LocalAI.Mlx;
 
 /// <summary>One line from the sidecar: an event (<see cref="Event"/> set) or the final answer to a request (<see cref="Success"/> set).</summary>
 internal sealed class SidecarMessage
@@ -19,11 +19,7 @@ internal sealed class SidecarMessage
 
     public int? Version { get; set; }
 
-    public int? Pid { get; set; }
-
     public string? Python { get; set; }
-
-    public string? Platform { get; set; }
 
     public string? Engine { get; set; }
 
@@ -34,8 +30,6 @@ internal sealed class SidecarMessage
     public float[][]? Embeddings { get; set; }
 
     public string? Data { get; set; }
-
-    public string? Encoding { get; set; }
 
     public int? Dimensions { get; set; }
 
@@ -56,8 +50,6 @@ internal sealed class SidecarMessage
     public long? Total { get; set; }
 
     public double? Percent { get; set; }
-
-    public bool? Cancelled { get; set; }
 
     public bool? Unloaded { get; set; }
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace LocalAI.Mlx.Protocol;
+namespace LocalAI.Mlx;
 
 /// <summary>Source-generated serialization of the sidecar's lines.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

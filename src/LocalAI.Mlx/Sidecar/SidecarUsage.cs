@@ -1,4 +1,4 @@
-namespace LocalAI.Mlx.Protocol;
+namespace LocalAI.Mlx;
 
 /// <summary>Token counts of a request.</summary>
 internal sealed class SidecarUsage

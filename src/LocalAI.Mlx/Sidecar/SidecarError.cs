@@ -1,4 +1,4 @@
-namespace LocalAI.Mlx.Protocol;
+namespace LocalAI.Mlx;
 
 /// <summary>The <c>error</c> object of a failed request.</summary>
 internal sealed class SidecarError
