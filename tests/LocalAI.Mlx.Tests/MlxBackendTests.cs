@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LocalAI.Mlx.Tests.Support;
+using LocalAI.Testing.Mlx;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI.Mlx.Tests;
@@ -266,7 +267,7 @@ public sealed class MlxBackendTests : IAsyncLifetime
     [Fact]
     public async Task Stderr_of_the_sidecar_goes_to_the_logger()
     {
-        await using var backend = new MlxBackend(MlxBackend.DefaultId, TestPaths.DeterministicOptions(o => o.Engine = "noisy_engine:NoisyEngine"), _logger);
+        await using var backend = new MlxBackend(MlxBackend.DefaultId, TestPaths.DeterministicOptions(o => o.Engine = MlxTestEngine.Noisy), _logger);
         var logged = _logger.WaitForAsync((id, message) => id.Id == 4103 && message.Contains("noise from the engine during a request", StringComparison.Ordinal));
 
         Assert.Single(await backend.GetEmbeddingGenerator().GenerateAsync(["x"]));

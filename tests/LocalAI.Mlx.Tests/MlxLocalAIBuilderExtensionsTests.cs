@@ -1,4 +1,4 @@
-using LocalAI.Mlx.Tests.Support;
+using LocalAI.Testing.Mlx;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,8 +15,8 @@ public sealed class MlxLocalAIBuilderExtensionsTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["LocalAI:Mlx:AllowNonApplePlatforms"] = "true",
-            ["LocalAI:Mlx:Engine"] = "deterministic_engine:DeterministicEngine",
-            ["LocalAI:Mlx:EnginePaths:0"] = TestPaths.PythonTests,
+            ["LocalAI:Mlx:Engine"] = MlxTestEngine.Deterministic,
+            ["LocalAI:Mlx:EnginePaths:0"] = MlxTestEngine.Directory,
             ["LocalAI:Mlx:ChatModel"] = "echo",
             ["LocalAI:Mlx:EmbeddingModel"] = "test-embed-384",
             ["LocalAI:Mlx:EngineOptions:token_delay"] = "0.001",

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using LocalAI.Mlx;
+using LocalAI.Testing.Mlx;
 
 namespace LocalAI.Benchmarks.Mlx;
 
@@ -25,7 +26,7 @@ public class MlxPingRoundTripBenchmarks
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "-u", MlxBenchmarkSidecar.ScriptPath, "--engine-path", MlxBenchmarkSidecar.EnginePath, "--engine", MlxBenchmarkSidecar.Engine })
+        foreach (var argument in new[] { "-u", MlxTestEngine.ServerScript, "--engine-path", MlxTestEngine.Directory, "--engine", MlxTestEngine.Deterministic })
         {
             startInfo.ArgumentList.Add(argument);
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LocalAI.Mlx.Tests.Support;
+using LocalAI.Testing.Mlx;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
 
@@ -159,7 +160,7 @@ public sealed class MlxSidecarLifecycleTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { TestPaths.ServerScript, "--engine-path", TestPaths.PythonTests, "--engine", "deterministic_engine:DeterministicEngine" })
+        foreach (var argument in new[] { TestPaths.ServerScript, "--engine-path", MlxTestEngine.Directory, "--engine", MlxTestEngine.Deterministic })
         {
             startInfo.ArgumentList.Add(argument);
         }
