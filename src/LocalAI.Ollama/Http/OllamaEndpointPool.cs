@@ -21,8 +21,6 @@ internal sealed class OllamaEndpointPool : IDisposable
 
     public OllamaErrors Errors { get; }
 
-    public TimeProvider TimeProvider => _timeProvider;
-
     /// <summary>Runs one non-streaming request on the least busy endpoint within <paramref name="timeout"/>, moving on to another endpoint when one refuses the connection.</summary>
     /// <typeparam name="T">The result.</typeparam>
     /// <param name="timeout">The limit on the whole request.</param>
@@ -72,13 +70,13 @@ internal sealed class OllamaEndpointPool : IDisposable
     /// <param name="idleTimeout">The longest wait for each update.</param>
     /// <param name="cancellationToken">The caller's token.</param>
     /// <returns>The stream, positioned on its first update.</returns>
-    public async Task<OllamaStream> OpenStreamAsync(IEnumerable<ChatMessage> messages, ChatOptions options, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    public async Task<OllamaChatStream> OpenStreamAsync(IEnumerable<ChatMessage> messages, ChatOptions options, TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
         List<OllamaEndpoint>? tried = null;
         while (true)
         {
             var lease = await AcquireAsync(tried, cancellationToken).ConfigureAwait(false) ?? throw Errors.NoEndpointLeft();
-            var stream = new OllamaStream(lease, Errors, idleTimeout, _timeProvider, options.ModelId, cancellationToken);
+            var stream = new OllamaChatStream(lease, Errors, idleTimeout, _timeProvider, options.ModelId, cancellationToken);
             try
             {
                 stream.Start(messages, options);

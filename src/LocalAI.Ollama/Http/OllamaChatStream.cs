@@ -4,7 +4,7 @@ using OllamaSharp.Models.Chat;
 namespace LocalAI.Ollama;
 
 /// <summary>One streamed chat response on one endpoint: bounds the wait for each token, checks that the stream ends with Ollama's <c>done</c> line, and translates failures.</summary>
-internal sealed class OllamaStream : IAsyncDisposable
+internal sealed class OllamaChatStream : IAsyncDisposable
 {
     private readonly EndpointLease _lease;
     private readonly OllamaErrors _errors;
@@ -17,7 +17,7 @@ internal sealed class OllamaStream : IAsyncDisposable
     private IAsyncEnumerator<ChatResponseUpdate>? _enumerator;
     private bool _done;
 
-    public OllamaStream(EndpointLease lease, OllamaErrors errors, TimeSpan idleTimeout, TimeProvider timeProvider, string? model, CancellationToken cancellationToken)
+    public OllamaChatStream(EndpointLease lease, OllamaErrors errors, TimeSpan idleTimeout, TimeProvider timeProvider, string? model, CancellationToken cancellationToken)
     {
         _lease = lease;
         _errors = errors;
