@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -224,38 +222,7 @@ internal sealed class MlxSidecar : IAsyncDisposable
 
     private async Task<SidecarProcess> StartAsync(PythonInstallation python, string script, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(python.Path)
-        {
-            WorkingDirectory = Path.GetDirectoryName(script)!,
-        };
-        startInfo.ArgumentList.Add("-u");
-        startInfo.ArgumentList.Add(script);
-        if (_options.Engine is { } engine)
-        {
-            startInfo.ArgumentList.Add("--engine");
-            startInfo.ArgumentList.Add(engine);
-        }
-
-        foreach (var path in _options.EnginePaths)
-        {
-            startInfo.ArgumentList.Add("--engine-path");
-            startInfo.ArgumentList.Add(path);
-        }
-
-        foreach (var (key, value) in _options.EngineOptions)
-        {
-            startInfo.ArgumentList.Add("--engine-option");
-            startInfo.ArgumentList.Add(key + "=" + value);
-        }
-
-        startInfo.ArgumentList.Add("--max-models");
-        startInfo.ArgumentList.Add(_options.MaxLoadedModels.ToString(CultureInfo.InvariantCulture));
-        startInfo.ArgumentList.Add("--max-line-bytes");
-        startInfo.ArgumentList.Add(_options.MaxRequestLineBytes.ToString(CultureInfo.InvariantCulture));
-        startInfo.Environment["PYTHONUNBUFFERED"] = "1";
-        startInfo.Environment["PYTHONIOENCODING"] = "utf-8";
-        startInfo.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-
+        var startInfo = SidecarCommandLine.Create(python, script, _options);
         Log.Starting(_logger, python.Path, script);
         var startedAt = _timeProvider.GetTimestamp();
         SidecarProcess process;
