@@ -215,43 +215,7 @@ public sealed class OllamaServerProcess : IAsyncDisposable
 
     private Process Launch(string binary)
     {
-        var info = new ProcessStartInfo(binary)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            CreateNoWindow = true,
-        };
-        info.ArgumentList.Add("serve");
-
-        // Never beyond loopback, whatever the parent's environment says.
-        info.Environment["OLLAMA_HOST"] = "127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
-        info.Environment["OLLAMA_NUM_PARALLEL"] = _options.NumParallel.ToString(CultureInfo.InvariantCulture);
-        if (_options.ModelsDirectory is { } models)
-        {
-            Directory.CreateDirectory(models);
-            info.Environment["OLLAMA_MODELS"] = Path.GetFullPath(models);
-        }
-
-        if (_options.MaxLoadedModels is { } maxLoaded)
-        {
-            info.Environment["OLLAMA_MAX_LOADED_MODELS"] = maxLoaded.ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (OllamaKeepAlive.Format(_options.KeepAlive) is { } keepAlive)
-        {
-            info.Environment["OLLAMA_KEEP_ALIVE"] = keepAlive;
-        }
-
-        foreach (var (key, value) in _options.Environment)
-        {
-            if (!string.Equals(key, "OLLAMA_HOST", StringComparison.OrdinalIgnoreCase))
-            {
-                info.Environment[key] = value;
-            }
-        }
-
+        var info = OllamaServeCommand.Create(binary, Port, _options);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) => OnOutput(e.Data);
