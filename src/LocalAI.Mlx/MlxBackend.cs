@@ -1,9 +1,6 @@
-using LocalAI.Mlx.Chat;
-using LocalAI.Mlx.Embeddings;
-using LocalAI.Mlx.Protocol;
-using LocalAI.Mlx.Sidecar;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LocalAI.Mlx;
 
@@ -11,28 +8,32 @@ namespace LocalAI.Mlx;
 /// <remarks>The sidecar starts on first use, serves concurrent requests on one process, restarts after a crash, and stops when the backend is disposed.</remarks>
 public sealed class MlxBackend : ILocalBackend
 {
-    /// <summary>The backend id.</summary>
+    /// <summary>The id <c>AddMlx()</c> registers the backend under, and the name of its configuration section (<c>LocalAI:mlx</c>).</summary>
     public const string DefaultId = "mlx";
 
     private readonly MlxBackendOptions _options;
     private readonly TimeProvider _timeProvider;
 
-    /// <summary>Initializes a new instance of the <see cref="MlxBackend"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="MlxBackend"/> class; the sidecar starts on first use.</summary>
+    /// <param name="id">The backend id: the name the router reports and the configuration section <c>LocalAI:&lt;id&gt;</c>.</param>
     /// <param name="options">The options; validated here.</param>
     /// <param name="loggerFactory">Creates the logger that also receives the sidecar's stderr; <see langword="null"/> for none.</param>
     /// <param name="timeProvider">The clock for timeouts and restart backoff; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
-    /// <exception cref="ArgumentException">An option is out of range.</exception>
-    public MlxBackend(MlxBackendOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is empty, or an option is out of range; the message names its key.</exception>
+    public MlxBackend(string id, MlxBackendOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        MlxBackendOptionsValidator.ThrowIfInvalid(id, options);
+        Id = id;
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        Sidecar = new MlxSidecar(options, loggerFactory?.CreateLogger<MlxBackend>(), _timeProvider);
+        Sidecar = new MlxSidecar(id, options, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<MlxBackend>(), _timeProvider);
     }
 
     /// <inheritdoc/>
-    public string Id => DefaultId;
+    public string Id { get; }
 
     /// <inheritdoc/>
     public BackendCapabilities Capabilities =>
@@ -82,7 +83,7 @@ public sealed class MlxBackend : ILocalBackend
     public async Task DownloadModelAsync(string model, IProgress<ModelDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
-        await foreach (var line in Sidecar.StreamAsync("download", w => w.WriteString("model", model), model, cancellationToken).ConfigureAwait(false))
+        await foreach (var line in Sidecar.StreamAsync("download", SidecarRequests.Model(model), model, cancellationToken).ConfigureAwait(false))
         {
             if (line.IsFinal)
             {
@@ -102,14 +103,19 @@ public sealed class MlxBackend : ILocalBackend
     }
 
     /// <inheritdoc/>
-    public IChatClient GetChatClient(string? model = null) => new MlxChatClient(Sidecar, _options, model);
+    /// <remarks>Returns at once; the sidecar starts on the first request.</remarks>
+    public IChatClient GetChatClient(string? model = null) => new MlxChatClient(Sidecar, _options, model, _timeProvider);
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Returns at once; the sidecar starts on the first request. The metadata declares <see cref="MlxBackendOptions.EmbeddingDimensions"/> for
+    /// <see cref="MlxBackendOptions.EmbeddingModel"/>; for another model it declares the dimensions once the first request has returned vectors.
+    /// </remarks>
     public IEmbeddingGenerator<string, Embedding<float>> GetEmbeddingGenerator(string? model = null)
     {
         var name = model ?? _options.EmbeddingModel;
         var dimensions = string.Equals(name, _options.EmbeddingModel, StringComparison.Ordinal) ? _options.EmbeddingDimensions : (int?)null;
-        return new MlxEmbeddingGenerator(Sidecar, name, dimensions, _options.EmbeddingEncoding);
+        return new MlxEmbeddingGenerator(Sidecar, name, dimensions, _options.EmbeddingEncoding, _timeProvider);
     }
 
     /// <summary>Asks the sidecar to unload a model from memory.</summary>
@@ -119,7 +125,7 @@ public sealed class MlxBackend : ILocalBackend
     public async Task<bool> UnloadModelAsync(string model, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
-        var answer = await Sidecar.SendAsync("unload", w => w.WriteString("model", model), model, cancellationToken).ConfigureAwait(false);
+        var answer = await Sidecar.SendAsync("unload", SidecarRequests.Model(model), model, cancellationToken).ConfigureAwait(false);
         return answer.Unloaded == true;
     }
 

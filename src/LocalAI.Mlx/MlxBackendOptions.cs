@@ -1,11 +1,8 @@
 namespace LocalAI.Mlx;
 
-/// <summary>Options of the MLX backend, bound from the <c>LocalAI:Mlx</c> configuration section.</summary>
+/// <summary>Options of the MLX backend, bound from the <c>LocalAI:&lt;id&gt;</c> configuration section (<c>LocalAI:mlx</c> by default).</summary>
 public sealed class MlxBackendOptions
 {
-    /// <summary>The configuration sub-section (of <c>LocalAI</c>) these options bind from.</summary>
-    public const string SectionName = "Mlx";
-
     /// <summary>Gets or sets the Python interpreter that runs the sidecar.</summary>
     /// <value>The default value is <see langword="null"/>: <see cref="VirtualEnvironment"/>, then <c>$VIRTUAL_ENV</c>, then a <c>.venv</c> folder beside the app or in the current directory, then <c>python3</c> or <c>python</c> on <c>PATH</c>.</value>
     public string? PythonPath { get; set; }
@@ -81,46 +78,4 @@ public sealed class MlxBackendOptions
     /// <summary>Gets or sets the longest request line the sidecar accepts; a longer one fails with an error, the server lives on.</summary>
     /// <value>The default value is 16 MiB.</value>
     public int MaxRequestLineBytes { get; set; } = 16 * 1024 * 1024;
-
-    /// <summary>Checks the options.</summary>
-    /// <exception cref="ArgumentException">An option is out of range.</exception>
-    public void Validate()
-    {
-        if (string.IsNullOrWhiteSpace(ChatModel) || string.IsNullOrWhiteSpace(EmbeddingModel) || string.IsNullOrWhiteSpace(VisionModel))
-        {
-            throw new ArgumentException("Mlx options: ChatModel, EmbeddingModel and VisionModel must name models.");
-        }
-
-        if (Engine is not null && (Engine.IndexOf(':', StringComparison.Ordinal) is var colon && (colon <= 0 || colon == Engine.Length - 1)))
-        {
-            throw new ArgumentException($"Mlx options: Engine must be 'module:Class', got '{Engine}'.");
-        }
-
-        Positive(EmbeddingDimensions, nameof(EmbeddingDimensions));
-        Positive(MaxLoadedModels, nameof(MaxLoadedModels));
-        Positive(MaxRequestLineBytes, nameof(MaxRequestLineBytes));
-        Positive(RequestTimeout, nameof(RequestTimeout));
-        Positive(StartupTimeout, nameof(StartupTimeout));
-        Positive(ShutdownTimeout, nameof(ShutdownTimeout));
-        if (RestartBackoff < TimeSpan.Zero || MaxRestartBackoff < RestartBackoff)
-        {
-            throw new ArgumentException("Mlx options: RestartBackoff must be zero or more and at most MaxRestartBackoff.");
-        }
-    }
-
-    private static void Positive(int value, string name)
-    {
-        if (value <= 0)
-        {
-            throw new ArgumentException($"Mlx options: {name} must be positive, got {value}.");
-        }
-    }
-
-    private static void Positive(TimeSpan value, string name)
-    {
-        if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentException($"Mlx options: {name} must be positive, got {value}.");
-        }
-    }
 }

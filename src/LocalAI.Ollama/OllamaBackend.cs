@@ -1,9 +1,5 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
-using LocalAI.Ollama.Chat;
-using LocalAI.Ollama.Diagnostics;
-using LocalAI.Ollama.Embeddings;
-using LocalAI.Ollama.Endpoints;
-using LocalAI.Ollama.Models;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,35 +10,49 @@ namespace LocalAI.Ollama;
 /// <summary>An <see cref="ILocalBackend"/> over one or several Ollama servers someone else runs: chat, embeddings, vision, and model list, pull, show and delete.</summary>
 public sealed class OllamaBackend : ILocalBackend, IDisposable
 {
-    private readonly OllamaOptions _options;
+    /// <summary>The id <c>AddOllama()</c> registers the backend under, and the name of its configuration section (<c>LocalAI:ollama</c>).</summary>
+    public const string DefaultId = "ollama";
+
+    private readonly OllamaBackendOptions _options;
     private readonly OllamaEndpointPool _pool;
+    private readonly OllamaErrors _errors;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, int> _embeddingDimensions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SemaphoreSlim _describing = new(1, 1);
+    private readonly ConcurrentDictionary<string, int> _embeddingDimensions = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Initializes a new instance of the <see cref="OllamaBackend"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="OllamaBackend"/> class; nothing is sent to the servers until the first probe or request.</summary>
+    /// <param name="id">The backend id: the name the router reports and the configuration section <c>LocalAI:&lt;id&gt;</c>.</param>
     /// <param name="options">The settings; validated here.</param>
-    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <param name="loggerFactory">Creates the logger; <see langword="null"/> for none.</param>
     /// <param name="timeProvider">The clock for timeouts; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A setting is out of range.</exception>
-    public OllamaBackend(OllamaOptions options, ILogger<OllamaBackend>? logger = null, TimeProvider? timeProvider = null)
+    /// <exception cref="ArgumentException"><paramref name="id"/> is empty, or a setting is out of range; the message names its key.</exception>
+    public OllamaBackend(string id, OllamaBackendOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(id, options, $"LocalAI:{id}", loggerFactory, timeProvider)
     {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="OllamaBackend"/> class whose settings live under <paramref name="configurationKey"/> (the embedded server's <c>Client</c> section).</summary>
+    internal OllamaBackend(string id, OllamaBackendOptions options, string configurationKey, ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        OllamaBackendOptionsValidator.ThrowIfInvalid(configurationKey, options);
+        Id = id;
         _options = options;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<OllamaBackend>();
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _pool = new OllamaEndpointPool(options, _timeProvider);
-        if (options.EmbeddingDimensions is { } dims)
+        _errors = new OllamaErrors(id, configurationKey);
+        _pool = new OllamaEndpointPool(_errors, options, _timeProvider);
+        if (options.EmbeddingDimensions is { } dimensions)
         {
-            _embeddingDimensions[options.EmbeddingModel] = dims;
+            _embeddingDimensions[options.EmbeddingModel] = dimensions;
         }
     }
 
     /// <inheritdoc/>
-    public string Id => _options.Id;
+    public string Id { get; }
 
     /// <inheritdoc/>
     public BackendCapabilities Capabilities =>
@@ -67,7 +77,7 @@ public sealed class OllamaBackend : ILocalBackend, IDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                var translated = OllamaErrors.Translate(ex, Id, endpoint.Uri, null);
+                var translated = _errors.Translate(ex, endpoint.Uri, null);
                 Log.EndpointProbeFailed(_logger, endpoint.Uri, translated.Message);
                 reasons.Add(translated.Message);
                 if (OllamaErrors.IsConnectFailure(ex))
@@ -96,13 +106,13 @@ public sealed class OllamaBackend : ILocalBackend, IDisposable
                 answered++;
                 foreach (var model in models)
                 {
-                    var info = ToModelInfo(model.Name, model.Size, model.Details, loaded.Contains(model.Name));
+                    var info = OllamaModelMapping.FromInstalled(Id, model.Name, model.Size, model.Details, loaded.Contains(model.Name));
                     merged[model.Name] = merged.TryGetValue(model.Name, out var existing) && existing.IsLoaded ? info with { IsLoaded = true } : info;
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                lastError = OllamaErrors.Translate(ex, Id, endpoint.Uri, null);
+                lastError = _errors.Translate(ex, endpoint.Uri, null);
             }
         }
 
@@ -123,7 +133,7 @@ public sealed class OllamaBackend : ILocalBackend, IDisposable
     public async Task<LocalModelInfo> ShowModelAsync(string model, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
-        var endpoint = FirstEndpoint();
+        var endpoint = _pool.FirstAvailable();
         ShowModelResponse show;
         try
         {
@@ -131,29 +141,11 @@ public sealed class OllamaBackend : ILocalBackend, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw OllamaErrors.Translate(ex, Id, endpoint.Uri, model);
-        }
-
-        var architecture = show.Info?.Architecture ?? show.Details?.Family;
-        var capabilities = BackendCapabilities.None;
-        foreach (var capability in show.Capabilities ?? [])
-        {
-            capabilities |= capability switch
-            {
-                "completion" => BackendCapabilities.Chat | BackendCapabilities.Streaming,
-                "embedding" => BackendCapabilities.Embeddings,
-                "vision" => BackendCapabilities.Vision,
-                _ => BackendCapabilities.None,
-            };
+            throw _errors.Translate(ex, endpoint.Uri, model);
         }
 
         var running = await TryListRunningAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        return ToModelInfo(model, null, show.Details, running.Contains(model)) with
-        {
-            ContextLength = ReadInt(show.Info?.ExtraInfo, architecture + ".context_length"),
-            EmbeddingDimensions = ReadInt(show.Info?.ExtraInfo, architecture + ".embedding_length"),
-            Capabilities = capabilities,
-        };
+        return OllamaModelMapping.FromShow(Id, model, show, running.Contains(model));
     }
 
     /// <inheritdoc/>
@@ -191,7 +183,7 @@ public sealed class OllamaBackend : ILocalBackend, IDisposable
                     throw new ModelNotFoundException(model, Id, "Check the name on https://ollama.com/library.", ex);
                 }
 
-                throw OllamaErrors.Translate(ex, Id, endpoint.Uri, null);
+                throw _errors.Translate(ex, endpoint.Uri, null);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -222,7 +214,7 @@ public sealed class OllamaBackend : ILocalBackend, IDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                lastError = OllamaErrors.Translate(ex, Id, endpoint.Uri, model);
+                lastError = _errors.Translate(ex, endpoint.Uri, model);
             }
         }
 
@@ -236,39 +228,15 @@ public sealed class OllamaBackend : ILocalBackend, IDisposable
     public IChatClient GetChatClient(string? model = null) => new OllamaChatClient(_pool, _options, model ?? _options.DefaultModel);
 
     /// <inheritdoc/>
-    /// <remarks>When <see cref="OllamaOptions.EmbeddingDimensions"/> is not set, the dimensions are read once from the server (<c>/api/show</c>).</remarks>
-    /// <exception cref="BackendUnavailableException">The dimensions are not configured and the server could not tell them.</exception>
+    /// <remarks>
+    /// Returns at once. When the dimensions of the model are not known (<see cref="OllamaBackendOptions.EmbeddingDimensions"/> is not set, or the
+    /// model is another one), the generator's metadata declares none until its first request has read them from the server (<c>/api/show</c>).
+    /// </remarks>
     public IEmbeddingGenerator<string, Embedding<float>> GetEmbeddingGenerator(string? model = null)
     {
         model ??= _options.EmbeddingModel;
-        int dimensions;
-        lock (_gate)
-        {
-            _embeddingDimensions.TryGetValue(model, out dimensions);
-        }
-
-        if (dimensions == 0)
-        {
-            using var cts = new CancellationTokenSource(_options.ConnectTimeout + _options.ConnectTimeout, _timeProvider);
-            LocalModelInfo info;
-            try
-            {
-                info = Task.Run(() => ShowModelAsync(model, cts.Token), cts.Token).GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException ex)
-            {
-                throw new BackendUnavailableException($"Ollama did not describe embedding model '{model}' in time; set LocalAI:Ollama:EmbeddingDimensions.", ex) { BackendId = Id };
-            }
-
-            dimensions = info.EmbeddingDimensions
-                ?? throw new BackendProtocolException($"Ollama did not report the embedding length of '{model}'; set LocalAI:Ollama:EmbeddingDimensions.") { BackendId = Id };
-            lock (_gate)
-            {
-                _embeddingDimensions[model] = dimensions;
-            }
-        }
-
-        return new OllamaEmbeddingGenerator(_pool, _options, model, dimensions);
+        int? dimensions = _embeddingDimensions.TryGetValue(model, out var known) ? known : null;
+        return new OllamaEmbeddingGenerator(_pool, _options, model, dimensions, GetEmbeddingDimensionsAsync);
     }
 
     /// <inheritdoc/>
@@ -279,12 +247,50 @@ public sealed class OllamaBackend : ILocalBackend, IDisposable
     }
 
     /// <summary>Closes the connections to the servers.</summary>
-    public void Dispose() => _pool.Dispose();
-
-    private OllamaEndpoint FirstEndpoint()
+    public void Dispose()
     {
-        var now = _timeProvider.GetUtcNow();
-        return _pool.Endpoints.FirstOrDefault(e => !e.IsDown(now)) ?? _pool.Endpoints[0];
+        _pool.Dispose();
+        _describing.Dispose();
+    }
+
+    /// <summary>Returns the dimensions of an embedding model: known ones at once, else read once from the server, however many callers ask at the same time; a failure is not remembered.</summary>
+    /// <exception cref="BackendUnavailableException">The server did not answer in time.</exception>
+    /// <exception cref="BackendProtocolException">The server does not know the model's embedding length (a chat model, for instance).</exception>
+    internal async Task<int> GetEmbeddingDimensionsAsync(string model, CancellationToken cancellationToken)
+    {
+        if (_embeddingDimensions.TryGetValue(model, out var known))
+        {
+            return known;
+        }
+
+        await _describing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_embeddingDimensions.TryGetValue(model, out known))
+            {
+                return known;
+            }
+
+            using var limit = new CancellationTokenSource(_options.ConnectTimeout + _options.ConnectTimeout, _timeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+            LocalModelInfo info;
+            try
+            {
+                info = await ShowModelAsync(model, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw _errors.DescribeTimedOut(model, ex);
+            }
+
+            var dimensions = info.EmbeddingDimensions ?? throw _errors.EmbeddingLengthMissing(model);
+            _embeddingDimensions[model] = dimensions;
+            return dimensions;
+        }
+        finally
+        {
+            _describing.Release();
+        }
     }
 
     private static async Task<HashSet<string>> TryListRunningAsync(OllamaEndpoint endpoint, CancellationToken cancellationToken)
@@ -298,36 +304,5 @@ public sealed class OllamaBackend : ILocalBackend, IDisposable
         {
             return [];
         }
-    }
-
-    private LocalModelInfo ToModelInfo(string name, long? size, Details? details, bool loaded)
-    {
-        var isEmbedding = details?.Family is { } family && (family.Contains("bert", StringComparison.OrdinalIgnoreCase) || family.Contains("embed", StringComparison.OrdinalIgnoreCase));
-        return new LocalModelInfo(name, Id)
-        {
-            SizeBytes = size is > 0 ? size : null,
-            Family = details?.Family,
-            ParameterSize = details?.ParameterSize,
-            Quantization = details?.QuantizationLevel,
-            IsInstalled = true,
-            IsLoaded = loaded,
-            Capabilities = isEmbedding ? BackendCapabilities.Embeddings : BackendCapabilities.Chat | BackendCapabilities.Streaming,
-        };
-    }
-
-    private static int? ReadInt(IDictionary<string, object>? values, string key)
-    {
-        if (values is null || !values.TryGetValue(key, out var value))
-        {
-            return null;
-        }
-
-        return value switch
-        {
-            JsonElement { ValueKind: JsonValueKind.Number } element when element.TryGetInt32(out var i) => i,
-            int i => i,
-            long l => (int)l,
-            _ => null,
-        };
     }
 }

@@ -19,7 +19,7 @@ public sealed class MlxAvailabilityTests(ITestOutputHelper output)
             return;
         }
 
-        await using var backend = new MlxBackend(new MlxBackendOptions());
+        await using var backend = new MlxBackend(MlxBackend.DefaultId, new MlxBackendOptions());
         var status = await backend.GetStatusAsync();
 
         Assert.False(status.IsAvailable);
@@ -33,7 +33,7 @@ public sealed class MlxAvailabilityTests(ITestOutputHelper output)
     [Fact]
     public async Task Missing_python_is_reported_with_what_to_set()
     {
-        await using var backend = new MlxBackend(TestPaths.DeterministicOptions(o => o.PythonPath = "/no/such/python3"));
+        await using var backend = new MlxBackend(MlxBackend.DefaultId, TestPaths.DeterministicOptions(o => o.PythonPath = "/no/such/python3"));
         var status = await backend.GetStatusAsync();
 
         Assert.False(status.IsAvailable);
@@ -44,7 +44,7 @@ public sealed class MlxAvailabilityTests(ITestOutputHelper output)
     [Fact]
     public async Task Python_older_than_3_10_is_reported_with_its_version()
     {
-        await using var backend = new MlxBackend(TestPaths.DeterministicOptions(o => o.PythonPath = TestPaths.Fixture("old-python.sh")));
+        await using var backend = new MlxBackend(MlxBackend.DefaultId, TestPaths.DeterministicOptions(o => o.PythonPath = TestPaths.Fixture("old-python.sh")));
         var status = await backend.GetStatusAsync();
 
         Assert.False(status.IsAvailable);
@@ -55,7 +55,7 @@ public sealed class MlxAvailabilityTests(ITestOutputHelper output)
     [Fact]
     public async Task Missing_script_is_reported()
     {
-        await using var backend = new MlxBackend(TestPaths.DeterministicOptions(o => o.ServerScriptPath = "/no/such/mlx_server.py"));
+        await using var backend = new MlxBackend(MlxBackend.DefaultId, TestPaths.DeterministicOptions(o => o.ServerScriptPath = "/no/such/mlx_server.py"));
         var status = await backend.GetStatusAsync();
 
         Assert.False(status.IsAvailable);
@@ -71,7 +71,7 @@ public sealed class MlxAvailabilityTests(ITestOutputHelper output)
             return;
         }
 
-        await using var backend = new MlxBackend(new MlxBackendOptions { AllowNonApplePlatforms = true });
+        await using var backend = new MlxBackend(MlxBackend.DefaultId, new MlxBackendOptions { AllowNonApplePlatforms = true });
         var status = await backend.GetStatusAsync();
 
         Assert.False(status.IsAvailable);
@@ -88,9 +88,10 @@ public sealed class MlxAvailabilityTests(ITestOutputHelper output)
     [Fact]
     public void Options_are_validated()
     {
-        Assert.Throws<ArgumentException>(() => new MlxBackend(new MlxBackendOptions { Engine = "no-colon" }));
-        Assert.Throws<ArgumentException>(() => new MlxBackend(new MlxBackendOptions { MaxLoadedModels = 0 }));
-        Assert.Throws<ArgumentException>(() => new MlxBackend(new MlxBackendOptions { RequestTimeout = TimeSpan.Zero }));
-        Assert.Throws<ArgumentException>(() => new MlxBackend(new MlxBackendOptions { RestartBackoff = TimeSpan.FromMinutes(5) }));
+        Assert.Throws<ArgumentException>(() => new MlxBackend(MlxBackend.DefaultId, new MlxBackendOptions { Engine = "no-colon" }));
+        Assert.Throws<ArgumentException>(() => new MlxBackend(MlxBackend.DefaultId, new MlxBackendOptions { MaxLoadedModels = 0 }));
+        Assert.Throws<ArgumentException>(() => new MlxBackend(MlxBackend.DefaultId, new MlxBackendOptions { RequestTimeout = TimeSpan.Zero }));
+        var error = Assert.Throws<ArgumentException>(() => new MlxBackend("mlx-small", new MlxBackendOptions { RestartBackoff = TimeSpan.FromMinutes(5) }));
+        Assert.Contains("LocalAI:mlx-small:RestartBackoff", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LocalAI.Mlx.Tests.Support;
+using LocalAI.Testing.Mlx;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI.Mlx.Tests;
@@ -12,7 +13,7 @@ public sealed class MlxBackendTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _backend = new MlxBackend(TestPaths.DeterministicOptions(), _logger);
+        _backend = new MlxBackend(MlxBackend.DefaultId, TestPaths.DeterministicOptions(), _logger);
         return Task.CompletedTask;
     }
 
@@ -91,7 +92,7 @@ public sealed class MlxBackendTests : IAsyncLifetime
     {
         string[] texts = ["alpha", "beta", "gamma", "alpha"];
         var base64 = await _backend.GetEmbeddingGenerator().GenerateAsync(texts);
-        await using var jsonBackend = new MlxBackend(TestPaths.DeterministicOptions(o => o.EmbeddingEncoding = MlxEmbeddingEncoding.Json));
+        await using var jsonBackend = new MlxBackend(MlxBackend.DefaultId, TestPaths.DeterministicOptions(o => o.EmbeddingEncoding = MlxEmbeddingEncoding.Json));
         var json = await jsonBackend.GetEmbeddingGenerator().GenerateAsync(texts);
 
         Assert.Equal(4, base64.Count);
@@ -112,9 +113,33 @@ public sealed class MlxBackendTests : IAsyncLifetime
     [Fact]
     public async Task Embedding_dimensions_that_differ_from_the_options_are_a_protocol_error()
     {
-        await using var backend = new MlxBackend(TestPaths.DeterministicOptions(o => o.EmbeddingModel = "test-embed-768"));
+        await using var backend = new MlxBackend(MlxBackend.DefaultId, TestPaths.DeterministicOptions(o => o.EmbeddingModel = "test-embed-768"));
         var error = await Assert.ThrowsAsync<BackendProtocolException>(() => backend.GetEmbeddingGenerator().GenerateAsync(["x"]));
-        Assert.Contains("EmbeddingDimensions to 768", error.Message);
+        Assert.Contains("LocalAI:mlx:EmbeddingDimensions to 768", error.Message);
+    }
+
+    [Fact]
+    public void Clients_are_created_without_starting_the_sidecar()
+    {
+        using var chat = _backend.GetChatClient();
+        using var embedder = _backend.GetEmbeddingGenerator();
+
+        Assert.Equal("echo", chat.GetService<ChatClientMetadata>()?.DefaultModelId);
+        Assert.Equal(new EmbeddingModelIdentity("test-embed-384", 384), EmbeddingModelIdentity.FromGenerator(embedder));
+        Assert.Equal(0, _backend.Sidecar.StartCount);
+    }
+
+    [Fact]
+    public async Task Another_embedding_model_declares_its_dimensions_once_the_first_request_returned_vectors()
+    {
+        var embedder = _backend.GetEmbeddingGenerator("test-embed-256");
+        Assert.Null(embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions);
+        Assert.Equal("test-embed-256", embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
+
+        var vectors = await embedder.GenerateAsync(["x"]);
+
+        Assert.Equal(256, vectors[0].Vector.Length);
+        Assert.Equal(new EmbeddingModelIdentity("test-embed-256", 256), EmbeddingModelIdentity.FromGenerator(embedder));
     }
 
     [Fact]
@@ -217,7 +242,7 @@ public sealed class MlxBackendTests : IAsyncLifetime
     public async Task Malformed_line_gets_an_error_and_the_process_lives_on()
     {
         var process = await _backend.Sidecar.EnsureStartedAsync(CancellationToken.None);
-        var logged = _logger.WaitForAsync((id, message) => id.Id == 3105 && message.Contains("bad_json", StringComparison.Ordinal));
+        var logged = _logger.WaitForAsync((id, message) => id.Id == 4105 && message.Contains("bad_json", StringComparison.Ordinal));
 
         await process.WriteLineAsync("this is not json\n"u8.ToArray(), CancellationToken.None);
         await logged.WaitAsync(TimeSpan.FromSeconds(10));
@@ -229,7 +254,7 @@ public sealed class MlxBackendTests : IAsyncLifetime
     [Fact]
     public async Task Oversized_request_fails_alone()
     {
-        await using var backend = new MlxBackend(TestPaths.DeterministicOptions(o => o.MaxRequestLineBytes = 4096));
+        await using var backend = new MlxBackend(MlxBackend.DefaultId, TestPaths.DeterministicOptions(o => o.MaxRequestLineBytes = 4096));
         var pid = (await backend.Sidecar.EnsureStartedAsync(CancellationToken.None)).Id;
 
         var error = await Assert.ThrowsAsync<BackendProtocolException>(() => backend.GetEmbeddingGenerator().GenerateAsync([new string('x', 10_000)]));
@@ -242,8 +267,8 @@ public sealed class MlxBackendTests : IAsyncLifetime
     [Fact]
     public async Task Stderr_of_the_sidecar_goes_to_the_logger()
     {
-        await using var backend = new MlxBackend(TestPaths.DeterministicOptions(o => o.Engine = "noisy_engine:NoisyEngine"), _logger);
-        var logged = _logger.WaitForAsync((id, message) => id.Id == 3103 && message.Contains("noise from the engine during a request", StringComparison.Ordinal));
+        await using var backend = new MlxBackend(MlxBackend.DefaultId, TestPaths.DeterministicOptions(o => o.Engine = MlxTestEngine.Noisy), _logger);
+        var logged = _logger.WaitForAsync((id, message) => id.Id == 4103 && message.Contains("noise from the engine during a request", StringComparison.Ordinal));
 
         Assert.Single(await backend.GetEmbeddingGenerator().GenerateAsync(["x"]));
 
@@ -261,7 +286,7 @@ public sealed class MlxBackendTests : IAsyncLifetime
 
         Assert.True(os.HasExited);
         Assert.Equal(0, process.ExitCode);
-        Assert.DoesNotContain(_logger.Entries, e => e.Id.Id == 3107);
+        Assert.DoesNotContain(_logger.Entries, e => e.Id.Id == 4107);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => _backend.GetChatClient().GetResponseAsync("x"));
     }
 

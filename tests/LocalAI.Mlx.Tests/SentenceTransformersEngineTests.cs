@@ -31,7 +31,7 @@ public sealed class SentenceTransformersEngineTests
             var options = new MlxBackendOptions { AllowNonApplePlatforms = true, EmbeddingModel = model, EmbeddingDimensions = 32 };
             options.EngineOptions["embeddings_engine"] = "sentence_transformers";
             options.EngineOptions["device"] = "cpu";
-            await using var backend = new MlxBackend(options);
+            await using var backend = new MlxBackend(MlxBackend.DefaultId, options);
 
             var status = await backend.GetStatusAsync();
             var vectors = await backend.GetEmbeddingGenerator().GenerateAsync(["hello world", "local ai", "hello world"]);

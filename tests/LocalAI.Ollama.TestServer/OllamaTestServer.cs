@@ -281,6 +281,11 @@ public sealed class OllamaTestServer : IAsyncDisposable
 
     private async Task ShowAsync(HttpContext context)
     {
+        if (Faults.BeforeShow is { } before)
+        {
+            await before(context.RequestAborted);
+        }
+
         var name = ModelName(Body(context));
         if (Find(name) is not { } model)
         {

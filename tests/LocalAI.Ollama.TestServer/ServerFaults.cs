@@ -1,6 +1,6 @@
 namespace LocalAI.Ollama.TestServer;
 
-/// <summary>Faults the test server injects into /api/chat, /api/generate, /api/embed and /api/pull; set by tests in the same process.</summary>
+/// <summary>Faults the test server injects into /api/chat, /api/generate, /api/embed, /api/pull and /api/show; set by tests in the same process.</summary>
 public sealed class ServerFaults
 {
     /// <summary>Gets or sets an HTTP status to answer with (with Ollama's <c>{"error": ...}</c> body) instead of serving.</summary>
@@ -20,6 +20,9 @@ public sealed class ServerFaults
 
     /// <summary>Gets or sets what the server awaits before token N (0-based) of a stream (a stalled or paced stream).</summary>
     public Func<int, CancellationToken, Task>? BeforeToken { get; set; }
+
+    /// <summary>Gets or sets what the server awaits before it answers /api/show; gets the request's abort token.</summary>
+    public Func<CancellationToken, Task>? BeforeShow { get; set; }
 
     /// <summary>Gets or sets what the server awaits before progress step N of a pull.</summary>
     public Func<int, CancellationToken, Task>? BeforePullStep { get; set; }

@@ -15,7 +15,8 @@ internal static class LiveOllama
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-            using var response = http.GetAsync(new Uri(Endpoint, "api/version")).GetAwaiter().GetResult();
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Endpoint, "api/version"));
+            using var response = http.Send(request);
             return response.IsSuccessStatusCode
                 ? null
                 : $"Live Ollama test skipped: {Endpoint} answered HTTP {(int)response.StatusCode} to /api/version.";

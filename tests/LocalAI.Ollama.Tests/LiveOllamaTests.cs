@@ -8,7 +8,7 @@ public sealed class LiveOllamaTests(ITestOutputHelper output)
     [LiveOllamaFact]
     public async Task RealOllama_ListsModels_AndStreamsAChatAnswerWithUsage()
     {
-        await using var backend = new OllamaBackend(new OllamaOptions { Endpoint = LiveOllama.Endpoint, ContextSize = 2048 });
+        await using var backend = new OllamaBackend(OllamaBackend.DefaultId, new OllamaBackendOptions { Endpoint = LiveOllama.Endpoint, ContextSize = 2048 });
         var status = await backend.GetStatusAsync();
         Assert.True(status.IsAvailable, status.Reason);
         output.WriteLine($"Ollama {status.Version} at {LiveOllama.Endpoint}");

@@ -28,7 +28,7 @@ public sealed class OllamaChatClientTests : IAsyncLifetime
     [Fact]
     public async Task Metadata_NamesTheConfiguredBackendId_AsProvider()
     {
-        await using var backend = TestSupport.CreateBackend(_server, o => o.Id = "ollama-gpu");
+        await using var backend = TestSupport.CreateBackend(_server, id: "ollama-gpu");
         using var chat = backend.GetChatClient();
         using var embeddings = backend.GetEmbeddingGenerator();
 

@@ -29,7 +29,7 @@ public sealed class OllamaEndpointPoolTests : IAsyncLifetime
         _b.RequestStarted += p => arrivals.Add("b");
         _a.Faults.BeforeResponse = ct => releaseA.Task.WaitAsync(ct);
         _b.Faults.BeforeResponse = ct => releaseB.Task.WaitAsync(ct);
-        await using var backend = new OllamaBackend(new OllamaOptions
+        await using var backend = new OllamaBackend(OllamaBackend.DefaultId, new OllamaBackendOptions
         {
             Endpoints = [_a.Uri, _b.Uri],
             MaxConcurrentRequestsPerEndpoint = 1,
@@ -60,7 +60,7 @@ public sealed class OllamaEndpointPoolTests : IAsyncLifetime
     public async Task ADeadEndpoint_IsSkipped_AndTheRequestServedByALiveOne()
     {
         var dead = TestSupport.RefusedEndpoint();
-        await using var backend = new OllamaBackend(new OllamaOptions { Endpoints = [dead, _a.Uri], DefaultModel = "llama3.2" });
+        await using var backend = new OllamaBackend(OllamaBackend.DefaultId, new OllamaBackendOptions { Endpoints = [dead, _a.Uri], DefaultModel = "llama3.2" });
         var chat = backend.GetChatClient();
 
         var first = await chat.GetResponseAsync("one");
@@ -76,7 +76,7 @@ public sealed class OllamaEndpointPoolTests : IAsyncLifetime
     [Fact]
     public async Task EveryEndpointDead_ThrowsBackendUnavailable()
     {
-        await using var backend = new OllamaBackend(new OllamaOptions { Endpoints = [TestSupport.RefusedEndpoint(), TestSupport.RefusedEndpoint()] });
+        await using var backend = new OllamaBackend(OllamaBackend.DefaultId, new OllamaBackendOptions { Endpoints = [TestSupport.RefusedEndpoint(), TestSupport.RefusedEndpoint()] });
 
         await Assert.ThrowsAsync<BackendUnavailableException>(() => backend.GetChatClient().GetResponseAsync("x"));
         Assert.False((await backend.GetStatusAsync()).IsAvailable);

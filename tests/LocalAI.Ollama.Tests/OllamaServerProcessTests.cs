@@ -1,10 +1,7 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Threading.Channels;
-using LocalAI.Ollama.Embedded;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LocalAI.Ollama.Tests;
 
@@ -80,7 +77,7 @@ public sealed class OllamaServerProcessTests : IDisposable
         Assert.Equal(1, restarting.RestartAttempt);
         var running = await NextAsync(states, OllamaServerState.Running);
         Assert.NotEqual(firstPid, running.ProcessId);
-        Assert.False(IsAlive(firstPid));
+        Assert.False(TestSupport.IsAlive(firstPid));
         await using var backend = TestSupport.CreateBackend(server.Endpoint);
         Assert.Equal("You said: back", (await backend.GetChatClient().GetResponseAsync("back")).Text);
     }
@@ -98,7 +95,7 @@ public sealed class OllamaServerProcessTests : IDisposable
 
         var stopped = await NextAsync(states, OllamaServerState.Stopped);
         Assert.Equal(0, stopped.ExitCode);
-        Assert.False(IsAlive(pid));
+        Assert.False(TestSupport.IsAlive(pid));
     }
 
     [Fact]
@@ -118,7 +115,7 @@ public sealed class OllamaServerProcessTests : IDisposable
 
         var stopped = await NextAsync(states, OllamaServerState.Stopped);
         Assert.Equal(137, stopped.ExitCode);
-        Assert.False(IsAlive(pid));
+        Assert.False(TestSupport.IsAlive(pid));
         Assert.Contains("ignoring SIGTERM", server.GetRecentOutput());
     }
 
@@ -155,7 +152,7 @@ public sealed class OllamaServerProcessTests : IDisposable
         Assert.Contains("did not answer", ex.Message, StringComparison.Ordinal);
         Assert.Contains("loading, never listening", ex.Message, StringComparison.Ordinal);
         var starting = await NextAsync(states, OllamaServerState.Starting);
-        Assert.False(IsAlive(starting.ProcessId!.Value));
+        Assert.False(TestSupport.IsAlive(starting.ProcessId!.Value));
     }
 
     [Fact]
@@ -207,36 +204,9 @@ public sealed class OllamaServerProcessTests : IDisposable
         Assert.Equal(OllamaServerState.Running, server.State);
     }
 
-    [Fact]
-    public async Task AddOllamaEmbedded_ServesChatThroughTheRouter_AndDisposingTheHostStopsTheServer()
+    private static OllamaEmbeddedBackendOptions Options(Action<OllamaEmbeddedBackendOptions>? configure = null)
     {
-        var services = new ServiceCollection();
-        services.AddLocalAI(b => b.AddOllamaEmbedded(o =>
-        {
-            o.BinaryPath = TestSupport.TestServerExecutable;
-            o.Client.DefaultModel = "llama3.2";
-        }));
-        var provider = services.BuildServiceProvider();
-        int pid;
-        try
-        {
-            var response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("embedded");
-            Assert.Equal("You said: embedded", response.Text);
-            Assert.Equal("ollama-embedded", response.AdditionalProperties?["localai.backend"]);
-            var backend = (OllamaEmbeddedBackend)provider.GetRequiredService<BackendManager>().GetBackend("ollama-embedded");
-            pid = backend.Server.ProcessId!.Value;
-        }
-        finally
-        {
-            await provider.DisposeAsync();
-        }
-
-        Assert.False(IsAlive(pid));
-    }
-
-    private static OllamaEmbeddedOptions Options(Action<OllamaEmbeddedOptions>? configure = null)
-    {
-        var options = new OllamaEmbeddedOptions
+        var options = new OllamaEmbeddedBackendOptions
         {
             BinaryPath = TestSupport.TestServerExecutable,
             StartupTimeout = TimeSpan.FromSeconds(30),
@@ -273,19 +243,6 @@ public sealed class OllamaServerProcessTests : IDisposable
             {
                 return next;
             }
-        }
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 }

@@ -1,4 +1,5 @@
-using LocalAI.Ollama.Embedded;
+
+using System.Diagnostics;
 
 namespace LocalAI.Ollama.Tests;
 
@@ -6,14 +7,16 @@ internal static class TestSupport
 {
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
-    public static OllamaBackend CreateBackend(OllamaTestServer server, Action<OllamaOptions>? configure = null, TimeProvider? timeProvider = null) =>
-        CreateBackend(server.Uri, configure, timeProvider);
+    public static OllamaBackend CreateBackend(
+        OllamaTestServer server, Action<OllamaBackendOptions>? configure = null, TimeProvider? timeProvider = null, string id = OllamaBackend.DefaultId) =>
+        CreateBackend(server.Uri, configure, timeProvider, id);
 
-    public static OllamaBackend CreateBackend(Uri endpoint, Action<OllamaOptions>? configure = null, TimeProvider? timeProvider = null)
+    public static OllamaBackend CreateBackend(
+        Uri endpoint, Action<OllamaBackendOptions>? configure = null, TimeProvider? timeProvider = null, string id = OllamaBackend.DefaultId)
     {
-        var options = new OllamaOptions { Endpoint = endpoint, DefaultModel = "llama3.2" };
+        var options = new OllamaBackendOptions { Endpoint = endpoint, DefaultModel = "llama3.2" };
         configure?.Invoke(options);
-        return new OllamaBackend(options, timeProvider: timeProvider);
+        return new OllamaBackend(id, options, timeProvider: timeProvider);
     }
 
     /// <summary>An address on which nothing listens: connections are refused.</summary>
@@ -31,5 +34,18 @@ internal static class TestSupport
         }
 
         return into;
+    }
+
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -1,27 +1,17 @@
 using LocalAI.Mlx;
+using LocalAI.Testing.Mlx;
 
 namespace LocalAI.Benchmarks.Mlx;
 
 /// <summary>Options that run the real sidecar script with the deterministic test engine.</summary>
 internal static class MlxBenchmarkSidecar
 {
-    public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "mlx_server.py");
+    public static string ScriptPath => MlxTestEngine.ServerScript;
 
-    public static string EnginePath => Path.Combine(AppContext.BaseDirectory, "python-tests");
-
-    public const string Engine = "deterministic_engine:DeterministicEngine";
-
-    public static MlxBackendOptions Options(MlxEmbeddingEncoding encoding, int dimensions)
+    public static MlxBackendOptions Options(MlxEmbeddingEncoding encoding, int dimensions) => MlxTestEngine.Options(o =>
     {
-        var options = new MlxBackendOptions
-        {
-            AllowNonApplePlatforms = true,
-            Engine = Engine,
-            EmbeddingModel = $"bench-{dimensions}",
-            EmbeddingDimensions = dimensions,
-            EmbeddingEncoding = encoding,
-        };
-        options.EnginePaths.Add(EnginePath);
-        return options;
-    }
+        o.EmbeddingModel = $"bench-{dimensions}";
+        o.EmbeddingDimensions = dimensions;
+        o.EmbeddingEncoding = encoding;
+    });
 }

@@ -24,8 +24,8 @@ public class MlxEmbeddingTransferBenchmarks
     public async Task SetupAsync()
     {
         _texts = Enumerable.Range(0, Count).Select(i => $"benchmark text number {i}").ToArray();
-        _json = new MlxBackend(MlxBenchmarkSidecar.Options(MlxEmbeddingEncoding.Json, Dimensions));
-        _base64 = new MlxBackend(MlxBenchmarkSidecar.Options(MlxEmbeddingEncoding.Base64, Dimensions));
+        _json = new MlxBackend(MlxBackend.DefaultId, MlxBenchmarkSidecar.Options(MlxEmbeddingEncoding.Json, Dimensions));
+        _base64 = new MlxBackend(MlxBackend.DefaultId, MlxBenchmarkSidecar.Options(MlxEmbeddingEncoding.Base64, Dimensions));
         _jsonGenerator = _json.GetEmbeddingGenerator();
         _base64Generator = _base64.GetEmbeddingGenerator();
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using LocalAI.Mlx;
+using LocalAI.Testing.Mlx;
 
 namespace LocalAI.Benchmarks.Mlx;
 
@@ -25,7 +26,7 @@ public class MlxPingRoundTripBenchmarks
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "-u", MlxBenchmarkSidecar.ScriptPath, "--engine-path", MlxBenchmarkSidecar.EnginePath, "--engine", MlxBenchmarkSidecar.Engine })
+        foreach (var argument in new[] { "-u", MlxTestEngine.ServerScript, "--engine-path", MlxTestEngine.Directory, "--engine", MlxTestEngine.Deterministic })
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -37,7 +38,7 @@ public class MlxPingRoundTripBenchmarks
         _bareOut = new StreamReader(_bare.StandardOutput.BaseStream, Encoding.UTF8);
         await _bareOut.ReadLineAsync(); // ready
 
-        _backend = new MlxBackend(MlxBenchmarkSidecar.Options(MlxEmbeddingEncoding.Base64, 384));
+        _backend = new MlxBackend(MlxBackend.DefaultId, MlxBenchmarkSidecar.Options(MlxEmbeddingEncoding.Base64, 384));
         await _backend.Sidecar.SendAsync("ping", null, null, CancellationToken.None);
     }
 

@@ -1,4 +1,4 @@
-using LocalAI.Ollama.Embedded;
+using LocalAI.Ollama;
 
 namespace LocalAI.Benchmarks.Ollama;
 
@@ -7,7 +7,7 @@ internal static class BenchmarkServer
 {
     public static async Task<OllamaServerProcess> StartAsync()
     {
-        var server = new OllamaServerProcess(new OllamaEmbeddedOptions
+        var server = new OllamaServerProcess(new OllamaEmbeddedBackendOptions
         {
             BinaryPath = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "LocalAI.Ollama.TestServer.exe" : "LocalAI.Ollama.TestServer"),
         });

@@ -3,7 +3,6 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using LocalAI.Ollama;
-using LocalAI.Ollama.Embedded;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
 
@@ -41,7 +40,7 @@ public class OllamaChatOverheadBenchmarks
     {
         _server = await BenchmarkServer.StartAsync();
         _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _server.Endpoint };
-        _backend = new OllamaBackend(new OllamaOptions { Endpoint = _server.Endpoint, DefaultModel = "llama3.2", ContextSize = null });
+        _backend = new OllamaBackend(OllamaBackend.DefaultId, new OllamaBackendOptions { Endpoint = _server.Endpoint, DefaultModel = "llama3.2", ContextSize = null });
         _chat = _backend.GetChatClient();
         _ollamaSharp = new OllamaApiClient(new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _server.Endpoint }, "llama3.2");
     }

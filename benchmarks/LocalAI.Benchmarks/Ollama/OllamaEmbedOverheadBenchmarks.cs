@@ -1,7 +1,6 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using LocalAI.Ollama;
-using LocalAI.Ollama.Embedded;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
 
@@ -24,7 +23,7 @@ public class OllamaEmbedOverheadBenchmarks
     {
         _server = await BenchmarkServer.StartAsync();
         _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _server.Endpoint };
-        _backend = new OllamaBackend(new OllamaOptions { Endpoint = _server.Endpoint, EmbeddingModel = "embed-384", EmbeddingDimensions = 384 });
+        _backend = new OllamaBackend(OllamaBackend.DefaultId, new OllamaBackendOptions { Endpoint = _server.Endpoint, EmbeddingModel = "embed-384", EmbeddingDimensions = 384 });
         _generator = _backend.GetEmbeddingGenerator();
         _ollamaSharp = new OllamaApiClient(new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _server.Endpoint }, "embed-384");
     }

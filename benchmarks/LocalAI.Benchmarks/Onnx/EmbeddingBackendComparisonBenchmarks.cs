@@ -6,7 +6,6 @@ using LocalAI.Benchmarks.Ollama;
 using LocalAI.Gguf;
 using LocalAI.Mlx;
 using LocalAI.Ollama;
-using LocalAI.Ollama.Embedded;
 using LocalAI.Onnx;
 using LocalAI.Testing.Gguf;
 using Microsoft.Extensions.AI;
@@ -99,7 +98,7 @@ public class EmbeddingBackendComparisonBenchmarks
     public async Task SetupOllamaAsync()
     {
         _ollamaServer = await BenchmarkServer.StartAsync();
-        _ollama = new OllamaBackend(new OllamaOptions { Endpoint = _ollamaServer.Endpoint, EmbeddingModel = "embed-384", EmbeddingDimensions = RemoteDimensions });
+        _ollama = new OllamaBackend(OllamaBackend.DefaultId, new OllamaBackendOptions { Endpoint = _ollamaServer.Endpoint, EmbeddingModel = "embed-384", EmbeddingDimensions = RemoteDimensions });
         _ollamaGenerator = _ollama.GetEmbeddingGenerator();
         await WarmAsync(_ollamaGenerator);
     }
@@ -114,7 +113,7 @@ public class EmbeddingBackendComparisonBenchmarks
     [GlobalSetup(Target = nameof(Mlx))]
     public async Task SetupMlxAsync()
     {
-        _mlx = new MlxBackend(MlxBenchmarkSidecar.Options(MlxEmbeddingEncoding.Base64, RemoteDimensions));
+        _mlx = new MlxBackend(MlxBackend.DefaultId, MlxBenchmarkSidecar.Options(MlxEmbeddingEncoding.Base64, RemoteDimensions));
         _mlxGenerator = _mlx.GetEmbeddingGenerator();
         await WarmAsync(_mlxGenerator);
     }

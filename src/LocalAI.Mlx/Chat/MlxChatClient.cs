@@ -1,10 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
-using LocalAI.Mlx.Sidecar;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Mlx.Chat;
+namespace LocalAI.Mlx;
 
 /// <summary>An <see cref="IChatClient"/> served by the MLX sidecar: streamed tokens, usage, and images through <see cref="DataContent"/>.</summary>
 internal sealed class MlxChatClient : IChatClient
@@ -12,14 +10,16 @@ internal sealed class MlxChatClient : IChatClient
     private readonly MlxSidecar _sidecar;
     private readonly MlxBackendOptions _options;
     private readonly string? _model;
+    private readonly TimeProvider _timeProvider;
     private readonly ChatClientMetadata _metadata;
 
-    public MlxChatClient(MlxSidecar sidecar, MlxBackendOptions options, string? model)
+    public MlxChatClient(MlxSidecar sidecar, MlxBackendOptions options, string? model, TimeProvider timeProvider)
     {
         _sidecar = sidecar;
         _options = options;
         _model = model;
-        _metadata = new ChatClientMetadata(MlxBackend.DefaultId, null, model ?? options.ChatModel);
+        _timeProvider = timeProvider;
+        _metadata = new ChatClientMetadata(sidecar.BackendId, null, model ?? options.ChatModel);
     }
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -37,8 +37,9 @@ internal sealed class MlxChatClient : IChatClient
 
         var hasImages = list.Any(m => m.Contents.OfType<DataContent>().Any());
         var model = options?.ModelId ?? _model ?? (hasImages ? _options.VisionModel : _options.ChatModel);
+        var request = ToRequest(model, list, options);
         var responseId = Guid.NewGuid().ToString("N");
-        await foreach (var line in _sidecar.StreamAsync("chat", w => WriteRequest(w, model, list, options), model, cancellationToken).ConfigureAwait(false))
+        await foreach (var line in _sidecar.StreamAsync("chat", SidecarRequests.Chat(request), model, cancellationToken).ConfigureAwait(false))
         {
             if (line.IsFinal)
             {
@@ -59,7 +60,7 @@ internal sealed class MlxChatClient : IChatClient
                         null or "stop" => ChatFinishReason.Stop,
                         var other => new ChatFinishReason(other),
                     },
-                    CreatedAt = DateTimeOffset.UtcNow,
+                    CreatedAt = _timeProvider.GetUtcNow(),
                 };
             }
             else if (line.Event == "token" && line.Text is { } text)
@@ -88,18 +89,15 @@ internal sealed class MlxChatClient : IChatClient
         // The backend owns the sidecar.
     }
 
-    private static void WriteRequest(Utf8JsonWriter writer, string model, IReadOnlyList<ChatMessage> messages, ChatOptions? options)
+    /// <summary>Maps the conversation to a sidecar request: the text of each message and its images; other data is refused before anything is sent.</summary>
+    private static SidecarChatRequest ToRequest(string model, IReadOnlyList<ChatMessage> messages, ChatOptions? options)
     {
-        writer.WriteString("model", model);
-        writer.WriteBoolean("stream", true);
-        writer.WriteStartArray("messages");
+        var mapped = new List<SidecarChatMessage>(messages.Count);
         var text = new StringBuilder();
         foreach (var message in messages)
         {
-            writer.WriteStartObject();
-            writer.WriteString("role", message.Role.Value);
             text.Clear();
-            List<DataContent>? images = null;
+            List<ReadOnlyMemory<byte>>? images = null;
             foreach (var content in message.Contents)
             {
                 switch (content)
@@ -108,7 +106,7 @@ internal sealed class MlxChatClient : IChatClient
                         text.Append(t.Text);
                         break;
                     case DataContent d when d.HasTopLevelMediaType("image"):
-                        (images ??= []).Add(d);
+                        (images ??= []).Add(d.Data);
                         break;
                     case DataContent d:
                         throw new NotSupportedException($"The MLX backend takes images in messages, not '{d.MediaType}' content.");
@@ -117,56 +115,16 @@ internal sealed class MlxChatClient : IChatClient
                 }
             }
 
-            writer.WriteString("content", text.ToString());
-            if (images is not null)
-            {
-                writer.WriteStartArray("images");
-                foreach (var image in images)
-                {
-                    writer.WriteBase64StringValue(image.Data.Span);
-                }
-
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndObject();
+            mapped.Add(new SidecarChatMessage(message.Role.Value, text.ToString(), images));
         }
 
-        writer.WriteEndArray();
-        if (options is null)
+        return new SidecarChatRequest(model, mapped)
         {
-            return;
-        }
-
-        if (options.Temperature is { } temperature)
-        {
-            writer.WriteNumber("temperature", temperature);
-        }
-
-        if (options.TopP is { } topP)
-        {
-            writer.WriteNumber("top_p", topP);
-        }
-
-        if (options.MaxOutputTokens is { } maxTokens)
-        {
-            writer.WriteNumber("max_tokens", maxTokens);
-        }
-
-        if (options.Seed is { } seed)
-        {
-            writer.WriteNumber("seed", seed);
-        }
-
-        if (options.StopSequences is { Count: > 0 } stops)
-        {
-            writer.WriteStartArray("stop");
-            foreach (var stop in stops)
-            {
-                writer.WriteStringValue(stop);
-            }
-
-            writer.WriteEndArray();
-        }
+            Temperature = options?.Temperature,
+            TopP = options?.TopP,
+            MaxTokens = options?.MaxOutputTokens,
+            Seed = options?.Seed,
+            Stop = options?.StopSequences is { Count: > 0 } stops ? [.. stops] : null,
+        };
     }
 }

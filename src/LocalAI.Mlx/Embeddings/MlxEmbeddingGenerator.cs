@@ -1,27 +1,32 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
-using LocalAI.Mlx.Protocol;
-using LocalAI.Mlx.Sidecar;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Mlx.Embeddings;
+namespace LocalAI.Mlx;
 
 /// <summary>An embedding generator served by the MLX sidecar: one request per batch, vectors as base64 float32 or JSON floats.</summary>
+/// <remarks>Created without I/O: the sidecar starts on the first request, and dimensions that are not configured are declared once that request has returned vectors.</remarks>
 internal sealed class MlxEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly MlxSidecar _sidecar;
     private readonly string _model;
     private readonly int? _dimensions;
     private readonly MlxEmbeddingEncoding _encoding;
-    private readonly EmbeddingGeneratorMetadata _metadata;
+    private readonly TimeProvider _timeProvider;
+    private EmbeddingGeneratorMetadata _metadata;
 
-    public MlxEmbeddingGenerator(MlxSidecar sidecar, string model, int? dimensions, MlxEmbeddingEncoding encoding)
+    /// <summary>Initializes a new instance of the <see cref="MlxEmbeddingGenerator"/> class.</summary>
+    /// <param name="sidecar">The backend's sidecar.</param>
+    /// <param name="model">The default embedding model.</param>
+    /// <param name="dimensions">The model's configured dimensions, checked against every answer; <see langword="null"/> when not configured.</param>
+    /// <param name="encoding">How vectors travel.</param>
+    /// <param name="timeProvider">The clock for the embeddings' creation time.</param>
+    public MlxEmbeddingGenerator(MlxSidecar sidecar, string model, int? dimensions, MlxEmbeddingEncoding encoding, TimeProvider timeProvider)
     {
         _sidecar = sidecar;
         _model = model;
         _dimensions = dimensions;
         _encoding = encoding;
-        _metadata = new EmbeddingGeneratorMetadata(MlxBackend.DefaultId, null, model, dimensions);
+        _timeProvider = timeProvider;
+        _metadata = new EmbeddingGeneratorMetadata(sidecar.BackendId, null, model, dimensions);
     }
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
@@ -35,40 +40,28 @@ internal sealed class MlxEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
         }
 
         var model = options?.ModelId ?? _model;
-        var encoding = _encoding == MlxEmbeddingEncoding.Base64 ? "base64" : "float";
-        var answer = await _sidecar.SendAsync(
-            "embed",
-            w =>
-            {
-                w.WriteString("model", model);
-                w.WriteString("encoding", encoding);
-                w.WriteStartArray("texts");
-                foreach (var text in texts)
-                {
-                    w.WriteStringValue(text);
-                }
-
-                w.WriteEndArray();
-            },
-            model,
-            cancellationToken).ConfigureAwait(false);
-
-        var vectors = Decode(answer, texts.Count);
-        var declared = string.Equals(model, _model, StringComparison.Ordinal) ? _dimensions : null;
-        if (declared is { } expected && vectors.Dimensions != expected)
+        var answer = await _sidecar.SendAsync("embed", SidecarRequests.Embed(model, _encoding, texts), model, cancellationToken).ConfigureAwait(false);
+        var vectors = VectorBlock.Decode(answer, texts.Count, _sidecar.BackendId);
+        var isDefaultModel = string.Equals(model, _model, StringComparison.Ordinal);
+        if (isDefaultModel && _dimensions is { } expected && vectors.Dimensions != expected)
         {
             throw new BackendProtocolException(
-                $"MLX embedding model '{model}' produced {vectors.Dimensions} dimensions, but the options declare {expected}; set LocalAI:Mlx:EmbeddingDimensions to {vectors.Dimensions}.")
+                $"MLX embedding model '{model}' produced {vectors.Dimensions} dimensions, but the options declare {expected}; set {_sidecar.ConfigurationKey}:EmbeddingDimensions to {vectors.Dimensions}.")
             {
-                BackendId = MlxBackend.DefaultId,
+                BackendId = _sidecar.BackendId,
             };
         }
 
-        var created = DateTimeOffset.UtcNow;
+        if (isDefaultModel && Volatile.Read(ref _metadata) is { DefaultModelDimensions: null } undeclared)
+        {
+            Volatile.Write(ref _metadata, new EmbeddingGeneratorMetadata(undeclared.ProviderName, undeclared.ProviderUri, _model, vectors.Dimensions));
+        }
+
+        var created = _timeProvider.GetUtcNow();
         var result = new GeneratedEmbeddings<Embedding<float>>(texts.Count);
         for (var i = 0; i < texts.Count; i++)
         {
-            result.Add(new Embedding<float>(vectors.Rows(i)) { ModelId = answer.Model ?? model, CreatedAt = created });
+            result.Add(new Embedding<float>(vectors.Row(i)) { ModelId = answer.Model ?? model, CreatedAt = created });
         }
 
         if (answer.Usage?.PromptTokens is { } tokens)
@@ -83,7 +76,7 @@ internal sealed class MlxEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
     {
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
-            : serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata
+            : serviceType == typeof(EmbeddingGeneratorMetadata) ? Volatile.Read(ref _metadata)
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }
@@ -92,51 +85,4 @@ internal sealed class MlxEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
     {
         // The backend owns the sidecar.
     }
-
-    /// <summary>Turns an <c>embed</c> answer into one block of floats, checking counts and sizes.</summary>
-    internal static VectorBlock Decode(SidecarMessage answer, int expectedCount)
-    {
-        var count = answer.Count ?? answer.Embeddings?.Length ?? 0;
-        var dimensions = answer.Dimensions ?? 0;
-        if (count != expectedCount || dimensions <= 0)
-        {
-            throw Protocol($"the sidecar returned {count} vectors of {dimensions} dimensions for {expectedCount} texts");
-        }
-
-        var floats = new float[checked(count * dimensions)];
-        if (answer.Data is { } data)
-        {
-            if (!Convert.TryFromBase64String(data, MemoryMarshal.AsBytes(floats.AsSpan()), out var written) || written != floats.Length * sizeof(float))
-            {
-                throw Protocol($"the base64 block does not hold {count} x {dimensions} float32 values");
-            }
-
-            if (!BitConverter.IsLittleEndian)
-            {
-                var ints = MemoryMarshal.Cast<float, int>(floats.AsSpan());
-                BinaryPrimitives.ReverseEndianness(ints, ints);
-            }
-        }
-        else if (answer.Embeddings is { } rows)
-        {
-            for (var i = 0; i < rows.Length; i++)
-            {
-                if (rows[i] is not { } row || row.Length != dimensions)
-                {
-                    throw Protocol($"vector {i} has {rows[i]?.Length ?? 0} values, not {dimensions}");
-                }
-
-                row.CopyTo(floats, i * dimensions);
-            }
-        }
-        else
-        {
-            throw Protocol("the answer carries neither 'data' nor 'embeddings'");
-        }
-
-        return new VectorBlock(floats, dimensions);
-    }
-
-    private static BackendProtocolException Protocol(string what) =>
-        new($"The MLX sidecar sent a malformed embedding answer: {what}.") { BackendId = MlxBackend.DefaultId };
 }

@@ -1,15 +1,11 @@
 using System.Buffers;
-using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using LocalAI.Mlx.Diagnostics;
-using LocalAI.Mlx.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace LocalAI.Mlx.Sidecar;
+namespace LocalAI.Mlx;
 
 /// <summary>Owns the sidecar: starts it on first use, multiplexes requests by id over one process, restarts it (with backoff when it keeps dying) and stops it gracefully.</summary>
 internal sealed class MlxSidecar : IAsyncDisposable
@@ -28,13 +24,21 @@ internal sealed class MlxSidecar : IAsyncDisposable
     private int _starts;
     private int _disposed;
 
-    public MlxSidecar(MlxBackendOptions options, ILogger? logger = null, TimeProvider? timeProvider = null, Func<string, string?>? environment = null)
+    public MlxSidecar(string backendId, MlxBackendOptions options, ILogger? logger = null, TimeProvider? timeProvider = null, Func<string, string?>? environment = null)
     {
+        BackendId = backendId;
+        ConfigurationKey = $"LocalAI:{backendId}";
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _environment = environment ?? Environment.GetEnvironmentVariable;
     }
+
+    /// <summary>Gets the id of the backend the sidecar serves, for exceptions.</summary>
+    public string BackendId { get; }
+
+    /// <summary>Gets the configuration section of the backend's options (<c>LocalAI:&lt;id&gt;</c>), for messages that name a setting.</summary>
+    public string ConfigurationKey { get; }
 
     /// <summary>Gets the id of the running process, or <see langword="null"/> when none runs.</summary>
     public int? ProcessId => _current is { IsAlive: true } current ? current.Id : null;
@@ -48,9 +52,6 @@ internal sealed class MlxSidecar : IAsyncDisposable
     /// <summary>Gets how many times in a row the process died without a successful request in between.</summary>
     public int ConsecutiveCrashes => Volatile.Read(ref _crashes);
 
-    /// <summary>Gets the Python the sidecar runs on, once found.</summary>
-    public PythonInstallation? Python => _python;
-
     /// <summary>Returns why the sidecar cannot run on this platform, or <see langword="null"/> when it can.</summary>
     public string? PlatformProblem()
     {
@@ -60,7 +61,7 @@ internal sealed class MlxSidecar : IAsyncDisposable
         }
 
         return $"MLX is not available: not macOS on Apple Silicon (this is {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.OSArchitecture}). " +
-            "To run the sidecar with engines that do not need MLX (sentence_transformers, a custom Engine), set LocalAI:Mlx:AllowNonApplePlatforms.";
+            $"To run the sidecar with engines that do not need MLX (sentence_transformers, a custom Engine), set {ConfigurationKey}:AllowNonApplePlatforms.";
     }
 
     /// <summary>Sends a request and returns its final line.</summary>
@@ -74,7 +75,7 @@ internal sealed class MlxSidecar : IAsyncDisposable
             }
         }
 
-        throw new BackendProtocolException($"The MLX sidecar ended the '{command}' request without a final line.") { BackendId = MlxBackend.DefaultId };
+        throw new BackendProtocolException($"The MLX sidecar ended the '{command}' request without a final line.") { BackendId = BackendId };
     }
 
     /// <summary>Sends a request and yields every line that answers it: events, then the successful final line; a failed final line is thrown as the matching exception.</summary>
@@ -159,11 +160,11 @@ internal sealed class MlxSidecar : IAsyncDisposable
 
             if (PlatformProblem() is { } problem)
             {
-                throw new BackendUnavailableException(problem) { BackendId = MlxBackend.DefaultId };
+                throw new BackendUnavailableException(problem) { BackendId = BackendId };
             }
 
             var script = ScriptPath();
-            _python ??= await PythonLocator.LocateAsync(_options, _environment, AppContext.BaseDirectory, PythonProbeTimeout, cancellationToken).ConfigureAwait(false);
+            _python ??= await PythonLocator.LocateAsync(BackendId, _options, _environment, AppContext.BaseDirectory, PythonProbeTimeout, cancellationToken).ConfigureAwait(false);
 
             var delay = BackoffFor(Volatile.Read(ref _crashes));
             if (delay > TimeSpan.Zero)
@@ -221,51 +222,20 @@ internal sealed class MlxSidecar : IAsyncDisposable
 
     private async Task<SidecarProcess> StartAsync(PythonInstallation python, string script, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(python.Path)
-        {
-            WorkingDirectory = Path.GetDirectoryName(script)!,
-        };
-        startInfo.ArgumentList.Add("-u");
-        startInfo.ArgumentList.Add(script);
-        if (_options.Engine is { } engine)
-        {
-            startInfo.ArgumentList.Add("--engine");
-            startInfo.ArgumentList.Add(engine);
-        }
-
-        foreach (var path in _options.EnginePaths)
-        {
-            startInfo.ArgumentList.Add("--engine-path");
-            startInfo.ArgumentList.Add(path);
-        }
-
-        foreach (var (key, value) in _options.EngineOptions)
-        {
-            startInfo.ArgumentList.Add("--engine-option");
-            startInfo.ArgumentList.Add(key + "=" + value);
-        }
-
-        startInfo.ArgumentList.Add("--max-models");
-        startInfo.ArgumentList.Add(_options.MaxLoadedModels.ToString(CultureInfo.InvariantCulture));
-        startInfo.ArgumentList.Add("--max-line-bytes");
-        startInfo.ArgumentList.Add(_options.MaxRequestLineBytes.ToString(CultureInfo.InvariantCulture));
-        startInfo.Environment["PYTHONUNBUFFERED"] = "1";
-        startInfo.Environment["PYTHONIOENCODING"] = "utf-8";
-        startInfo.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-
+        var startInfo = SidecarCommandLine.Create(python, script, _options);
         Log.Starting(_logger, python.Path, script);
         var startedAt = _timeProvider.GetTimestamp();
         SidecarProcess process;
         try
         {
-            process = SidecarProcess.Start(startInfo, _logger, MlxBackend.DefaultId, OnUnexpectedExit);
+            process = SidecarProcess.Start(startInfo, _logger, BackendId, OnUnexpectedExit);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
             _python = null;
-            throw new BackendUnavailableException($"MLX is not available: cannot start Python '{python.Path}' ({ex.Message}). Set LocalAI:Mlx:PythonPath to a Python 3.10+ interpreter.", ex)
+            throw new BackendUnavailableException($"MLX is not available: cannot start Python '{python.Path}' ({ex.Message}). Set {ConfigurationKey}:PythonPath to a Python 3.10+ interpreter.", ex)
             {
-                BackendId = MlxBackend.DefaultId,
+                BackendId = BackendId,
             };
         }
 
@@ -289,9 +259,9 @@ internal sealed class MlxSidecar : IAsyncDisposable
                 var tail = process.StderrTail();
                 throw new BackendUnavailableException(
                     $"The MLX sidecar did not start within {_options.StartupTimeout} (no ready line); it was stopped. " +
-                    "Raise LocalAI:Mlx:StartupTimeout if the engine loads slowly." + (tail.Length == 0 ? string.Empty : $" Its last output: {tail}"))
+                    $"Raise {ConfigurationKey}:StartupTimeout if the engine loads slowly." + (tail.Length == 0 ? string.Empty : $" Its last output: {tail}"))
                 {
-                    BackendId = MlxBackend.DefaultId,
+                    BackendId = BackendId,
                 };
             }
 
@@ -307,16 +277,16 @@ internal sealed class MlxSidecar : IAsyncDisposable
         if (!File.Exists(script))
         {
             throw new BackendUnavailableException(
-                $"MLX is not available: the sidecar script '{script}' does not exist. The LocalAI.Mlx package copies mlx_server.py beside the app's binaries on build; rebuild, or set LocalAI:Mlx:ServerScriptPath.")
+                $"MLX is not available: the sidecar script '{script}' does not exist. The LocalAI.Mlx package copies mlx_server.py beside the app's binaries on build; rebuild, or set {ConfigurationKey}:ServerScriptPath.")
             {
-                BackendId = MlxBackend.DefaultId,
+                BackendId = BackendId,
             };
         }
 
         return Path.GetFullPath(script);
     }
 
-    private static async ValueTask<SidecarMessage> NextAsync(
+    private async ValueTask<SidecarMessage> NextAsync(
         PendingRequest pending, string command, CancellationTokenSource timeout, CancellationToken callerToken, CancellationToken token)
     {
         try
@@ -334,22 +304,22 @@ internal sealed class MlxSidecar : IAsyncDisposable
             throw TimedOut(command);
         }
 
-        throw pending.Failure ?? new BackendProtocolException($"The MLX sidecar ended the '{command}' request without a final line.") { BackendId = MlxBackend.DefaultId };
+        throw pending.Failure ?? new BackendProtocolException($"The MLX sidecar ended the '{command}' request without a final line.") { BackendId = BackendId };
     }
 
-    private static TimeoutException TimedOut(string command) =>
-        new($"The MLX sidecar did not finish the '{command}' request within the request timeout; it was cancelled. Raise LocalAI:Mlx:RequestTimeout for long generations.");
+    private TimeoutException TimedOut(string command) =>
+        new($"The MLX sidecar did not finish the '{command}' request within the request timeout; it was cancelled. Raise {ConfigurationKey}:RequestTimeout for long generations.");
 
-    private static LocalAIException Translate(string command, string? model, SidecarError? error)
+    private LocalAIException Translate(string command, string? model, SidecarError? error)
     {
         var code = error?.Code ?? "unknown";
         var text = error?.Message ?? "no message";
         return code switch
         {
-            SidecarErrorCodes.ModelNotFound => new ModelNotFoundException(model ?? "(default)", MlxBackend.DefaultId, text),
-            SidecarErrorCodes.ModuleMissing => new BackendUnavailableException($"MLX cannot serve '{command}': {text}") { BackendId = MlxBackend.DefaultId },
-            SidecarErrorCodes.Cancelled => new BackendUnavailableException($"The MLX sidecar cancelled the '{command}' request: it is shutting down.") { BackendId = MlxBackend.DefaultId },
-            _ => new BackendProtocolException($"The MLX sidecar failed the '{command}' request: {text} ({code}).") { BackendId = MlxBackend.DefaultId, ErrorCode = code },
+            SidecarErrorCodes.ModelNotFound => new ModelNotFoundException(model ?? "(default)", BackendId, text),
+            SidecarErrorCodes.ModuleMissing => new BackendUnavailableException($"MLX cannot serve '{command}': {text}") { BackendId = BackendId },
+            SidecarErrorCodes.Cancelled => new BackendUnavailableException($"The MLX sidecar cancelled the '{command}' request: it is shutting down.") { BackendId = BackendId },
+            _ => new BackendProtocolException($"The MLX sidecar failed the '{command}' request: {text} ({code}).") { BackendId = BackendId, ErrorCode = code },
         };
     }
 

@@ -1,17 +1,14 @@
 using System.Threading.Channels;
-using LocalAI.Mlx.Protocol;
 
-namespace LocalAI.Mlx.Sidecar;
+namespace LocalAI.Mlx;
 
 /// <summary>The lines that answer one request, in order; the final line or a failure ends them.</summary>
-internal sealed class PendingRequest(long id)
+internal sealed class PendingRequest
 {
     private readonly Channel<SidecarMessage> _lines = Channel.CreateUnbounded<SidecarMessage>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
     private Exception? _failure;
-
-    public long Id { get; } = id;
 
     public bool IsCompleted { get; private set; }
 

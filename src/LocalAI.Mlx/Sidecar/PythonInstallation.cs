@@ -1,4 +1,4 @@
-namespace LocalAI.Mlx.Sidecar;
+namespace LocalAI.Mlx;
 
 /// <summary>A Python interpreter found and probed.</summary>
 /// <param name="Path">The interpreter's path.</param>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace LocalAI.Mlx.Sidecar;
+namespace LocalAI.Mlx;
 
 /// <summary>Finds the Python interpreter for the sidecar (an explicit path, a virtual environment, or <c>PATH</c>) and checks its version.</summary>
 internal static class PythonLocator
@@ -43,7 +43,7 @@ internal static class PythonLocator
     /// <summary>Finds the first candidate that exists and runs as Python 3.10 or later.</summary>
     /// <exception cref="BackendUnavailableException">None does; the message says what was tried and what to do.</exception>
     public static async Task<PythonInstallation> LocateAsync(
-        MlxBackendOptions options, Func<string, string?> environment, string appDirectory, TimeSpan probeTimeout, CancellationToken cancellationToken)
+        string backendId, MlxBackendOptions options, Func<string, string?> environment, string appDirectory, TimeSpan probeTimeout, CancellationToken cancellationToken)
     {
         var candidates = Candidates(options, environment, appDirectory, Directory.GetCurrentDirectory());
         string? tooOld = null;
@@ -76,9 +76,9 @@ internal static class PythonLocator
             : "VirtualEnvironment, $VIRTUAL_ENV, .venv, and python3/python on PATH";
         throw new BackendUnavailableException(
             $"MLX is not available: no Python {MinimumVersion}+ found (looked at {looked}{(found.Length == 0 ? string.Empty : "; " + found)}). " +
-            "Install Python 3.10 or later, activate a virtual environment, or set LocalAI:Mlx:PythonPath.")
+            $"Install Python 3.10 or later, activate a virtual environment, or set LocalAI:{backendId}:PythonPath.")
         {
-            BackendId = MlxBackend.DefaultId,
+            BackendId = backendId,
         };
     }
 

@@ -1,13 +1,10 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using LocalAI.Mlx.Diagnostics;
-using LocalAI.Mlx.Protocol;
 using Microsoft.Extensions.Logging;
 
-namespace LocalAI.Mlx.Sidecar;
+namespace LocalAI.Mlx;
 
 /// <summary>One running sidecar process: writes request lines to its stdin, routes its stdout lines to pending requests by id, logs its stderr, and fails every pending request the moment its output ends.</summary>
 internal sealed class SidecarProcess : IAsyncDisposable
@@ -87,7 +84,7 @@ internal sealed class SidecarProcess : IAsyncDisposable
     /// <summary>Registers a request id before its line is written.</summary>
     public PendingRequest Register(long id)
     {
-        var pending = new PendingRequest(id);
+        var pending = new PendingRequest();
         _pending[id] = pending;
         if (Volatile.Read(ref _failure) is { } failure)
         {
@@ -200,72 +197,17 @@ internal sealed class SidecarProcess : IAsyncDisposable
 
     private async Task ReadStdoutAsync()
     {
-        var stdout = _process.StandardOutput.BaseStream;
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        var start = 0;
-        var end = 0;
         try
         {
-            while (true)
+            if (!await SidecarLineReader.ReadAllAsync(_process.StandardOutput.BaseStream, MaxResponseLineBytes, Dispatch).ConfigureAwait(false))
             {
-                if (end == buffer.Length)
-                {
-                    if (start > 0)
-                    {
-                        buffer.AsSpan(start, end - start).CopyTo(buffer);
-                        end -= start;
-                        start = 0;
-                    }
-                    else if (buffer.Length >= MaxResponseLineBytes)
-                    {
-                        throw new BackendProtocolException($"The MLX sidecar (pid {Id}) sent a line longer than {MaxResponseLineBytes} bytes.") { BackendId = _backendId };
-                    }
-                    else
-                    {
-                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, end).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-                }
-
-                var scanFrom = end;
-                var read = await stdout.ReadAsync(buffer.AsMemory(end)).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                end += read;
-                while (true)
-                {
-                    var newline = buffer.AsSpan(scanFrom, end - scanFrom).IndexOf((byte)'\n');
-                    if (newline < 0)
-                    {
-                        break;
-                    }
-
-                    newline += scanFrom;
-                    Dispatch(buffer.AsSpan(start, newline - start));
-                    start = scanFrom = newline + 1;
-                }
-
-                if (start == end)
-                {
-                    start = end = 0;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or BackendProtocolException)
-        {
-            if (ex is BackendProtocolException)
-            {
+                // A line beyond any answer's size: the process is broken, and its requests fail below.
                 Kill();
             }
         }
-        finally
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // The process is gone.
         }
 
         await OnOutputEndedAsync().ConfigureAwait(false);

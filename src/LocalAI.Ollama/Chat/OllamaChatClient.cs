@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using LocalAI.Ollama.Endpoints;
 using Microsoft.Extensions.AI;
 using OllamaSharp.Models;
 using OllamaSharp.Models.Chat;
 
-namespace LocalAI.Ollama.Chat;
+namespace LocalAI.Ollama;
 
 /// <summary>The Ollama <see cref="IChatClient"/>: OllamaSharp's client on the least busy endpoint, with <c>num_ctx</c> and <c>keep_alive</c> filled in, timeouts that fit local generation, and failures in the LocalAI exception family.</summary>
 internal sealed class OllamaChatClient : IChatClient
@@ -14,22 +12,20 @@ internal sealed class OllamaChatClient : IChatClient
     public const string EndpointKey = "ollama.endpoint";
 
     private readonly OllamaEndpointPool _pool;
-    private readonly string _backendId;
     private readonly string _model;
     private readonly TimeSpan _timeout;
     private readonly int? _contextSize;
     private readonly string? _keepAlive;
     private readonly ChatClientMetadata _metadata;
 
-    public OllamaChatClient(OllamaEndpointPool pool, OllamaOptions options, string model)
+    public OllamaChatClient(OllamaEndpointPool pool, OllamaBackendOptions options, string model)
     {
         _pool = pool;
-        _backendId = options.Id;
         _model = model;
         _timeout = options.GenerationTimeout;
         _contextSize = options.ContextSize;
-        _keepAlive = FormatKeepAlive(options.KeepAlive);
-        _metadata = new ChatClientMetadata(options.Id, pool.Endpoints[0].Uri, model);
+        _keepAlive = OllamaKeepAlive.Format(options.KeepAlive);
+        _metadata = new ChatClientMetadata(pool.Errors.BackendId, pool.Endpoints[0].Uri, model);
     }
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -37,7 +33,6 @@ internal sealed class OllamaChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var prepared = Prepare(options);
         return _pool.RunAsync(
-            _backendId,
             _timeout,
             prepared.ModelId,
             async (endpoint, token) =>
@@ -54,7 +49,7 @@ internal sealed class OllamaChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var prepared = Prepare(options);
-        var stream = await OpenStreamAsync(messages, prepared, cancellationToken).ConfigureAwait(false);
+        var stream = await _pool.OpenStreamAsync(messages, prepared, _timeout, cancellationToken).ConfigureAwait(false);
         try
         {
             yield return stream.Current;
@@ -90,49 +85,7 @@ internal sealed class OllamaChatClient : IChatClient
         // The endpoints belong to the backend.
     }
 
-    internal static string? FormatKeepAlive(TimeSpan? keepAlive) => keepAlive switch
-    {
-        null => null,
-        { } k when k < TimeSpan.Zero => "-1",
-        { } k => ((long)k.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s",
-    };
-
-    /// <summary>Opens a stream on the least busy endpoint and reads its first update; a connection refused before that moves to the next endpoint.</summary>
-    private async Task<OllamaStream> OpenStreamAsync(IEnumerable<ChatMessage> messages, ChatOptions prepared, CancellationToken cancellationToken)
-    {
-        List<OllamaEndpoint>? tried = null;
-        while (true)
-        {
-            var lease = await AcquireAsync(tried, cancellationToken).ConfigureAwait(false);
-            var stream = new OllamaStream(lease, _backendId, _timeout, _pool.TimeProvider, prepared.ModelId, cancellationToken);
-            try
-            {
-                stream.Start(messages, prepared);
-                if (!await stream.MoveNextAsync().ConfigureAwait(false))
-                {
-                    throw new BackendProtocolException($"Ollama at {lease.Endpoint.Uri} ended the stream without sending anything.") { BackendId = _backendId };
-                }
-
-                return stream;
-            }
-            catch (LocalAIException ex) when (ex.InnerException is { } inner && OllamaErrors.IsConnectFailure(inner) && (tried?.Count ?? 0) + 1 < _pool.Endpoints.Count)
-            {
-                await stream.DisposeAsync().ConfigureAwait(false);
-                lease.MarkDown();
-                (tried ??= []).Add(lease.Endpoint);
-            }
-            catch
-            {
-                await stream.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
-        }
-    }
-
-    private async ValueTask<EndpointLease> AcquireAsync(List<OllamaEndpoint>? tried, CancellationToken cancellationToken) =>
-        await _pool.AcquireAsync(tried, cancellationToken).ConfigureAwait(false)
-        ?? throw new BackendUnavailableException($"No Ollama endpoint of backend '{_backendId}' is left to try.") { BackendId = _backendId };
-
+    /// <summary>Fills in the default model, and the backend's <c>num_ctx</c> and <c>keep_alive</c> unless the request sets them.</summary>
     private ChatOptions Prepare(ChatOptions? options)
     {
         var prepared = options?.Clone() ?? new ChatOptions();

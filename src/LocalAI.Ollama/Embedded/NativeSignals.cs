@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace LocalAI.Ollama.Embedded;
+namespace LocalAI.Ollama;
 
 /// <summary>Sends POSIX signals; .NET's <see cref="System.Diagnostics.Process"/> can only kill.</summary>
 internal static partial class NativeSignals

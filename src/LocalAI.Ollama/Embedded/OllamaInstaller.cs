@@ -1,15 +1,59 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 
-namespace LocalAI.Ollama.Embedded;
+namespace LocalAI.Ollama;
 
-/// <summary>Installs the <c>ollama</c> binary from an archive or file, checked against its SHA-256 before extraction, and moved into place in one rename so a half-extracted binary is never used.</summary>
+/// <summary>Finds the <c>ollama</c> binary, or installs it from an archive or file, checked against its SHA-256 before extraction, and moved into place in one rename so a half-extracted binary is never used.</summary>
 internal static class OllamaInstaller
 {
-    public static string BinaryName => OperatingSystem.IsWindows() ? "ollama.exe" : "ollama";
+    private static string BinaryName => OperatingSystem.IsWindows() ? "ollama.exe" : "ollama";
 
-    public static async Task<string> InstallAsync(string source, string sha256, string installDirectory, CancellationToken cancellationToken)
+    /// <summary>Returns the configured binary, else one in the application's folder, else one on <c>PATH</c>, else installs <see cref="OllamaEmbeddedBackendOptions.InstallArchive"/>.</summary>
+    /// <param name="options">The embedded server's settings.</param>
+    /// <param name="configurationKey">The settings' configuration section, for error messages (for example <c>LocalAI:ollama-embedded</c>).</param>
+    /// <param name="logger">Records an installation.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The binary's path.</returns>
+    /// <exception cref="BackendUnavailableException">No binary was found and none could be installed; the message says what to set.</exception>
+    public static async Task<string> FindOrInstallAsync(OllamaEmbeddedBackendOptions options, string configurationKey, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (options.BinaryPath is { } configured)
+        {
+            return File.Exists(configured)
+                ? Path.GetFullPath(configured)
+                : throw new BackendUnavailableException($"The configured Ollama binary '{configured}' does not exist. Fix {configurationKey}:BinaryPath.");
+        }
+
+        var beside = Path.Combine(AppContext.BaseDirectory, BinaryName);
+        if (File.Exists(beside))
+        {
+            return beside;
+        }
+
+        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(folder, BinaryName);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        if (options.InstallArchive is { } archive)
+        {
+            var installed = await InstallAsync(archive, options.InstallSha256!, options.InstallDirectory, cancellationToken).ConfigureAwait(false);
+            Log.Installed(logger, archive, Path.GetDirectoryName(installed)!);
+            return installed;
+        }
+
+        throw new BackendUnavailableException(
+            "No 'ollama' binary was found (not configured, not in the application's folder, not on PATH) and no InstallArchive is configured. "
+            + $"Install Ollama, set {configurationKey}:BinaryPath, or set InstallArchive and InstallSha256.");
+    }
+
+    private static async Task<string> InstallAsync(string source, string sha256, string installDirectory, CancellationToken cancellationToken)
     {
         var expected = sha256.Trim().ToLowerInvariant();
         if (expected.Length != 64 || !expected.All(Uri.IsHexDigit))
@@ -66,7 +110,7 @@ internal static class OllamaInstaller
         }
     }
 
-    public static string? FindBinary(string directory)
+    private static string? FindBinary(string directory)
     {
         foreach (var candidate in new[] { Path.Combine(directory, BinaryName), Path.Combine(directory, "bin", BinaryName) })
         {

@@ -2,19 +2,18 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using LocalAI.Ollama.Chat;
-using LocalAI.Ollama.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace LocalAI.Ollama.Embedded;
+namespace LocalAI.Ollama;
 
 /// <summary>Owns one <c>ollama serve</c> child process: finds or installs the binary, starts it on a loopback port, waits until it answers, forwards its output to the log, restarts it with backoff when it dies, and stops it (terminate, then kill) on dispose.</summary>
 public sealed class OllamaServerProcess : IAsyncDisposable
 {
     private const int LogTail = 30;
 
-    private readonly OllamaEmbeddedOptions _options;
+    private readonly OllamaEmbeddedBackendOptions _options;
+    private readonly string _configurationKey;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _startGate = new(1, 1);
@@ -29,16 +28,24 @@ public sealed class OllamaServerProcess : IAsyncDisposable
     private Task? _restartTask;
 
     /// <summary>Initializes a new instance of the <see cref="OllamaServerProcess"/> class; nothing starts until <see cref="StartAsync"/>.</summary>
-    /// <param name="options">The settings; validated here.</param>
+    /// <param name="options">The settings; validated here. Error messages name their keys under <c>LocalAI:ollama-embedded</c>.</param>
     /// <param name="logger">Receives the server's output and life events; <see langword="null"/> for none.</param>
     /// <param name="timeProvider">The clock for deadlines and backoff; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
-    public OllamaServerProcess(OllamaEmbeddedOptions options, ILogger<OllamaServerProcess>? logger = null, TimeProvider? timeProvider = null)
+    public OllamaServerProcess(OllamaEmbeddedBackendOptions options, ILogger<OllamaServerProcess>? logger = null, TimeProvider? timeProvider = null)
+        : this(OllamaEmbeddedBackend.DefaultId, options, logger, timeProvider)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="OllamaServerProcess"/> class for the embedded backend <paramref name="backendId"/>, whose id its messages name.</summary>
+    internal OllamaServerProcess(string backendId, OllamaEmbeddedBackendOptions options, ILogger? logger, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        OllamaEmbeddedBackendOptionsValidator.ThrowIfInvalid(backendId, options);
         _options = options;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _configurationKey = $"LocalAI:{backendId}";
+        _logger = logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
         Port = options.Port != 0 ? options.Port : FindFreePort();
         Endpoint = new Uri($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/");
@@ -92,7 +99,7 @@ public sealed class OllamaServerProcess : IAsyncDisposable
     /// <summary>Starts the server unless it runs already, and waits until it answers.</summary>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>A task that completes when the server answers.</returns>
-    /// <exception cref="BackendUnavailableException">No binary was found or installed, the process exited at once, or it did not answer within <see cref="OllamaEmbeddedOptions.StartupTimeout"/>; the message carries its last output.</exception>
+    /// <exception cref="BackendUnavailableException">No binary was found or installed, the process exited at once, or it did not answer within <see cref="OllamaEmbeddedBackendOptions.StartupTimeout"/>; the message carries its last output.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -143,7 +150,7 @@ public sealed class OllamaServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the server: terminate signal first, then a kill of its process tree after <see cref="OllamaEmbeddedOptions.StopGracePeriod"/>. An adopted server is left running.</summary>
+    /// <summary>Stops the server: terminate signal first, then a kill of its process tree after <see cref="OllamaEmbeddedBackendOptions.StopGracePeriod"/>. An adopted server is left running.</summary>
     /// <param name="cancellationToken">The token to monitor for cancellation requests; cancelling kills at once.</param>
     /// <returns>A task that completes when the process has exited.</returns>
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -198,7 +205,7 @@ public sealed class OllamaServerProcess : IAsyncDisposable
             return;
         }
 
-        _binary ??= await LocateOrInstallAsync(cancellationToken).ConfigureAwait(false);
+        _binary ??= await OllamaInstaller.FindOrInstallAsync(_options, _configurationKey, _logger, cancellationToken).ConfigureAwait(false);
         var process = Launch(_binary);
         SetState(OllamaServerState.Starting, process, null);
         await WaitUntilReadyAsync(process, started, cancellationToken).ConfigureAwait(false);
@@ -206,82 +213,9 @@ public sealed class OllamaServerProcess : IAsyncDisposable
         SetState(OllamaServerState.Running, process, null);
     }
 
-    private async Task<string> LocateOrInstallAsync(CancellationToken cancellationToken)
-    {
-        if (_options.BinaryPath is { } configured)
-        {
-            return File.Exists(configured)
-                ? Path.GetFullPath(configured)
-                : throw new BackendUnavailableException($"The configured Ollama binary '{configured}' does not exist. Fix LocalAI:OllamaEmbedded:BinaryPath.");
-        }
-
-        var name = OllamaInstaller.BinaryName;
-        var beside = Path.Combine(AppContext.BaseDirectory, name);
-        if (File.Exists(beside))
-        {
-            return beside;
-        }
-
-        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(folder, name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        if (_options.InstallArchive is { } archive)
-        {
-            var installed = await OllamaInstaller.InstallAsync(archive, _options.InstallSha256!, _options.InstallDirectory, cancellationToken).ConfigureAwait(false);
-            Log.Installed(_logger, archive, Path.GetDirectoryName(installed)!);
-            return installed;
-        }
-
-        throw new BackendUnavailableException(
-            "No 'ollama' binary was found (not configured, not in the application's folder, not on PATH) and no InstallArchive is configured. "
-            + "Install Ollama, set LocalAI:OllamaEmbedded:BinaryPath, or set InstallArchive and InstallSha256.");
-    }
-
     private Process Launch(string binary)
     {
-        var info = new ProcessStartInfo(binary)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            CreateNoWindow = true,
-        };
-        info.ArgumentList.Add("serve");
-
-        // Never beyond loopback, whatever the parent's environment says.
-        info.Environment["OLLAMA_HOST"] = "127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
-        info.Environment["OLLAMA_NUM_PARALLEL"] = _options.NumParallel.ToString(CultureInfo.InvariantCulture);
-        if (_options.ModelsDirectory is { } models)
-        {
-            Directory.CreateDirectory(models);
-            info.Environment["OLLAMA_MODELS"] = Path.GetFullPath(models);
-        }
-
-        if (_options.MaxLoadedModels is { } maxLoaded)
-        {
-            info.Environment["OLLAMA_MAX_LOADED_MODELS"] = maxLoaded.ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (OllamaChatClient.FormatKeepAlive(_options.KeepAlive) is { } keepAlive)
-        {
-            info.Environment["OLLAMA_KEEP_ALIVE"] = keepAlive;
-        }
-
-        foreach (var (key, value) in _options.Environment)
-        {
-            if (!string.Equals(key, "OLLAMA_HOST", StringComparison.OrdinalIgnoreCase))
-            {
-                info.Environment[key] = value;
-            }
-        }
-
+        var info = OllamaServeCommand.Create(binary, Port, _options);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) => OnOutput(e.Data);
@@ -324,7 +258,7 @@ public sealed class OllamaServerProcess : IAsyncDisposable
             {
                 await StopProcessAsync(process, CancellationToken.None).ConfigureAwait(false);
                 throw new BackendUnavailableException(
-                    $"'{_binary} serve' did not answer on {Endpoint} within {deadline}; it was stopped. Raise LocalAI:OllamaEmbedded:StartupTimeout if the machine is slow.{FormatTail()}");
+                    $"'{_binary} serve' did not answer on {Endpoint} within {deadline}; it was stopped. Raise {_configurationKey}:StartupTimeout if the machine is slow.{FormatTail()}");
             }
 
             var exited = process.WaitForExitAsync(cancellationToken);

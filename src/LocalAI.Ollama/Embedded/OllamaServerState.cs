@@ -1,4 +1,4 @@
-namespace LocalAI.Ollama.Embedded;
+namespace LocalAI.Ollama;
 
 /// <summary>Where the embedded Ollama server is in its life.</summary>
 public enum OllamaServerState

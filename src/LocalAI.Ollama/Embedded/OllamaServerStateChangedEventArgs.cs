@@ -1,4 +1,4 @@
-namespace LocalAI.Ollama.Embedded;
+namespace LocalAI.Ollama;
 
 /// <summary>Describes a change of the embedded server's state.</summary>
 /// <param name="state">The new state.</param>

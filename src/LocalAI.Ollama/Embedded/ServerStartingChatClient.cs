@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Ollama.Embedded;
+namespace LocalAI.Ollama;
 
 /// <summary>Makes sure the embedded server runs before each request.</summary>
 internal sealed class ServerStartingChatClient(OllamaServerProcess server, IChatClient inner) : DelegatingChatClient(inner)

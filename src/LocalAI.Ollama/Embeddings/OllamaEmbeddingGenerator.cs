@@ -1,33 +1,45 @@
-using LocalAI.Ollama.Chat;
-using LocalAI.Ollama.Endpoints;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Ollama.Embeddings;
+namespace LocalAI.Ollama;
 
 /// <summary>The Ollama embedding generator: OllamaSharp's <c>/api/embed</c> client on the least busy endpoint, declaring its model and dimensions so the router never mixes vectors of two models.</summary>
+/// <remarks>Created without I/O: dimensions that are not configured are read from the server on the first request, and declared from then on.</remarks>
 internal sealed class OllamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly OllamaEndpointPool _pool;
-    private readonly string _backendId;
     private readonly string _model;
     private readonly TimeSpan _timeout;
     private readonly string? _keepAlive;
-    private readonly EmbeddingGeneratorMetadata _metadata;
+    private readonly Func<string, CancellationToken, Task<int>> _getDimensions;
+    private EmbeddingGeneratorMetadata _metadata;
 
-    public OllamaEmbeddingGenerator(OllamaEndpointPool pool, OllamaOptions options, string model, int dimensions)
+    /// <summary>Initializes a new instance of the <see cref="OllamaEmbeddingGenerator"/> class.</summary>
+    /// <param name="pool">The backend's endpoints.</param>
+    /// <param name="options">The backend's settings.</param>
+    /// <param name="model">The default embedding model.</param>
+    /// <param name="dimensions">The model's dimensions when known without asking the server.</param>
+    /// <param name="getDimensions">Reads a model's dimensions from the server, once per backend and model.</param>
+    public OllamaEmbeddingGenerator(OllamaEndpointPool pool, OllamaBackendOptions options, string model, int? dimensions, Func<string, CancellationToken, Task<int>> getDimensions)
     {
         _pool = pool;
-        _backendId = options.Id;
         _model = model;
         _timeout = options.GenerationTimeout;
-        _keepAlive = OllamaChatClient.FormatKeepAlive(options.KeepAlive);
-        _metadata = new EmbeddingGeneratorMetadata(options.Id, pool.Endpoints[0].Uri, model, dimensions);
+        _keepAlive = OllamaKeepAlive.Format(options.KeepAlive);
+        _getDimensions = getDimensions;
+        _metadata = new EmbeddingGeneratorMetadata(pool.Errors.BackendId, pool.Endpoints[0].Uri, model, dimensions);
     }
 
-    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
+        var metadata = Volatile.Read(ref _metadata);
+        if (metadata.DefaultModelDimensions is null)
+        {
+            var dimensions = await _getDimensions(_model, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _metadata, new EmbeddingGeneratorMetadata(metadata.ProviderName, metadata.ProviderUri, _model, dimensions));
+        }
+
         var prepared = options?.Clone() ?? new EmbeddingGenerationOptions();
         prepared.ModelId ??= _model;
         if (_keepAlive is not null && prepared.AdditionalProperties?.ContainsKey("keep_alive") != true)
@@ -35,12 +47,11 @@ internal sealed class OllamaEmbeddingGenerator : IEmbeddingGenerator<string, Emb
             (prepared.AdditionalProperties ??= [])["keep_alive"] = _keepAlive;
         }
 
-        return _pool.RunAsync(
-            _backendId,
+        return await _pool.RunAsync(
             _timeout,
             prepared.ModelId,
             (endpoint, token) => endpoint.EmbeddingGenerator.GenerateAsync(values, prepared, token),
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -53,7 +64,7 @@ internal sealed class OllamaEmbeddingGenerator : IEmbeddingGenerator<string, Emb
 
         if (serviceType == typeof(EmbeddingGeneratorMetadata))
         {
-            return _metadata;
+            return Volatile.Read(ref _metadata);
         }
 
         return serviceType.IsInstanceOfType(this) ? this : null;

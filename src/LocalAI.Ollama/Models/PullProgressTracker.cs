@@ -1,7 +1,7 @@
-namespace LocalAI.Ollama.Models;
+namespace LocalAI.Ollama;
 
 /// <summary>Folds Ollama's per-layer pull progress into one overall figure that only moves forward.</summary>
-internal sealed class PullProgressTracker(string model, int endpointIndex = 0, int endpointCount = 1)
+internal sealed class PullProgressTracker(string model, int endpointIndex, int endpointCount)
 {
     private readonly Dictionary<string, (long Completed, long Total)> _layers = new(StringComparer.Ordinal);
     private double _percent;

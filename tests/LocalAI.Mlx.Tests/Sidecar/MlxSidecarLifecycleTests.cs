@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LocalAI.Mlx.Tests.Support;
+using LocalAI.Testing.Mlx;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
 
@@ -12,7 +13,7 @@ public sealed class MlxSidecarLifecycleTests
     public async Task Kill_9_fails_in_flight_requests_at_once_and_the_next_request_restarts()
     {
         var logger = new TestLogger();
-        await using var backend = new MlxBackend(TestPaths.DeterministicOptions(), logger);
+        await using var backend = new MlxBackend(MlxBackend.DefaultId, TestPaths.DeterministicOptions(), logger);
         var hang = backend.GetChatClient("hang");
 
         var stream = hang.GetStreamingResponseAsync("wait").GetAsyncEnumerator();
@@ -50,7 +51,7 @@ public sealed class MlxSidecarLifecycleTests
         var logger = new TestLogger();
         var time = new FakeTimeProvider();
         await using var backend = new MlxBackend(
-            TestPaths.DeterministicOptions(o => o.RestartBackoff = TimeSpan.FromSeconds(10)), logger, time);
+            MlxBackend.DefaultId, TestPaths.DeterministicOptions(o => o.RestartBackoff = TimeSpan.FromSeconds(10)), logger, time);
         var sidecar = backend.Sidecar;
 
         for (var crash = 1; crash <= 2; crash++)
@@ -61,7 +62,7 @@ public sealed class MlxSidecarLifecycleTests
             Assert.Equal(crash, sidecar.ConsecutiveCrashes);
         }
 
-        var backoffLogged = logger.WaitForAsync((id, _) => id.Id == 3106);
+        var backoffLogged = logger.WaitForAsync((id, _) => id.Id == 4106);
         var restart = sidecar.EnsureStartedAsync(CancellationToken.None);
         await backoffLogged.WaitAsync(TimeSpan.FromSeconds(10));
         time.Advance(TimeSpan.FromSeconds(9));
@@ -84,7 +85,7 @@ public sealed class MlxSidecarLifecycleTests
     [InlineData(40, 30)]
     public void Backoff_doubles_from_the_second_crash_up_to_the_maximum(int crashes, int seconds)
     {
-        var sidecar = new Mlx.Sidecar.MlxSidecar(new MlxBackendOptions());
+        var sidecar = new MlxSidecar(MlxBackend.DefaultId, new MlxBackendOptions());
         Assert.Equal(TimeSpan.FromSeconds(seconds), sidecar.BackoffFor(crashes));
     }
 
@@ -92,7 +93,7 @@ public sealed class MlxSidecarLifecycleTests
     public async Task Request_timeout_cancels_the_request_with_TimeoutException()
     {
         var time = new FakeTimeProvider();
-        await using var backend = new MlxBackend(TestPaths.DeterministicOptions(o => o.RequestTimeout = TimeSpan.FromMinutes(1)), null, time);
+        await using var backend = new MlxBackend(MlxBackend.DefaultId, TestPaths.DeterministicOptions(o => o.RequestTimeout = TimeSpan.FromMinutes(1)), null, time);
         await backend.GetStatusAsync();
 
         var stream = backend.GetChatClient("hang").GetStreamingResponseAsync("wait").GetAsyncEnumerator();
@@ -109,7 +110,7 @@ public sealed class MlxSidecarLifecycleTests
     [Fact]
     public async Task Slow_start_is_waited_for()
     {
-        await using var backend = new MlxBackend(TestPaths.DeterministicOptions(o => o.EngineOptions["start_delay"] = "1.0"));
+        await using var backend = new MlxBackend(MlxBackend.DefaultId, TestPaths.DeterministicOptions(o => o.EngineOptions["start_delay"] = "1.0"));
         var clock = Stopwatch.StartNew();
 
         var response = await backend.GetChatClient().GetResponseAsync("after a slow start");
@@ -121,7 +122,7 @@ public sealed class MlxSidecarLifecycleTests
     [Fact]
     public async Task Start_that_exceeds_the_startup_timeout_is_stopped_and_reported()
     {
-        await using var backend = new MlxBackend(TestPaths.DeterministicOptions(o =>
+        await using var backend = new MlxBackend(MlxBackend.DefaultId, TestPaths.DeterministicOptions(o =>
         {
             o.EngineOptions["start_delay"] = "60";
             o.StartupTimeout = TimeSpan.FromMilliseconds(500);
@@ -141,7 +142,7 @@ public sealed class MlxSidecarLifecycleTests
     [Fact]
     public async Task An_engine_that_cannot_load_is_reported_with_its_stderr()
     {
-        await using var backend = new MlxBackend(TestPaths.DeterministicOptions(o => o.Engine = "no_such_module:Engine"));
+        await using var backend = new MlxBackend(MlxBackend.DefaultId, TestPaths.DeterministicOptions(o => o.Engine = "no_such_module:Engine"));
         var status = await backend.GetStatusAsync();
 
         Assert.False(status.IsAvailable);
@@ -159,7 +160,7 @@ public sealed class MlxSidecarLifecycleTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { TestPaths.ServerScript, "--engine-path", TestPaths.PythonTests, "--engine", "deterministic_engine:DeterministicEngine" })
+        foreach (var argument in new[] { TestPaths.ServerScript, "--engine-path", MlxTestEngine.Directory, "--engine", MlxTestEngine.Deterministic })
         {
             startInfo.ArgumentList.Add(argument);
         }

@@ -1,5 +1,3 @@
-using LocalAI.Mlx.Sidecar;
-
 namespace LocalAI.Mlx.Tests.Sidecar;
 
 public sealed class PythonLocatorTests : IDisposable
@@ -28,13 +26,13 @@ public sealed class PythonLocatorTests : IDisposable
     [Fact]
     public async Task An_activated_virtual_environment_is_used()
     {
-        var real = await PythonLocator.LocateAsync(new MlxBackendOptions(), Environment.GetEnvironmentVariable, _root, TimeSpan.FromSeconds(20), CancellationToken.None);
+        var real = await PythonLocator.LocateAsync(MlxBackend.DefaultId, new MlxBackendOptions(), Environment.GetEnvironmentVariable, _root, TimeSpan.FromSeconds(20), CancellationToken.None);
         Directory.CreateDirectory(Path.Combine(_root, "bin"));
         var venvPython = Path.Combine(_root, "bin", "python");
         File.CreateSymbolicLink(venvPython, real.Path);
 
         var found = await PythonLocator.LocateAsync(
-            new MlxBackendOptions(), k => k == "VIRTUAL_ENV" ? _root : Environment.GetEnvironmentVariable(k), "/nowhere", TimeSpan.FromSeconds(20), CancellationToken.None);
+            MlxBackend.DefaultId, new MlxBackendOptions(), k => k == "VIRTUAL_ENV" ? _root : Environment.GetEnvironmentVariable(k), "/nowhere", TimeSpan.FromSeconds(20), CancellationToken.None);
 
         Assert.Equal(venvPython, found.Path);
         Assert.True(found.Version >= new Version(3, 10));

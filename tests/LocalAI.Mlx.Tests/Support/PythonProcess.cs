@@ -38,12 +38,28 @@ public static class PythonProcess
         }
     }
 
+    /// <summary>Returns whether python3 can import <paramref name="module"/>; synchronous, for the constructors of skipping facts.</summary>
     public static bool CanImport(string module)
     {
+        var startInfo = new ProcessStartInfo("python3")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add("-c");
+        startInfo.ArgumentList.Add($"import importlib.util,sys; sys.exit(0 if importlib.util.find_spec('{module}') else 1)");
+        startInfo.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         try
         {
-            var result = RunAsync(["-c", $"import importlib.util,sys; sys.exit(0 if importlib.util.find_spec('{module}') else 1)"], timeout: TimeSpan.FromSeconds(20)).GetAwaiter().GetResult();
-            return result.ExitCode == 0;
+            using var process = Process.Start(startInfo)!;
+            if (!process.WaitForExit(TimeSpan.FromSeconds(20)))
+            {
+                process.Kill(entireProcessTree: true);
+                return false;
+            }
+
+            return process.ExitCode == 0;
         }
         catch (System.ComponentModel.Win32Exception)
         {

@@ -8,7 +8,7 @@ import unittest
 import sidecar_paths
 from sidecar_paths import SERVER_SCRIPT
 
-ENGINE = ["--engine-path", sidecar_paths.HERE, "--engine", "deterministic_engine:DeterministicEngine"]
+ENGINE = ["--engine-path", sidecar_paths.ENGINES_DIR, "--engine", "deterministic_engine:DeterministicEngine"]
 
 
 def start(*extra):
@@ -45,7 +45,7 @@ class ServerProcessTests(unittest.TestCase):
                 self.assertIsInstance(json.loads(line), dict)
 
     def test_prints_from_engines_go_to_stderr(self):
-        process = subprocess.Popen([sys.executable, SERVER_SCRIPT, "--engine-path", sidecar_paths.HERE,
+        process = subprocess.Popen([sys.executable, SERVER_SCRIPT, "--engine-path", sidecar_paths.ENGINES_DIR,
                                     "--engine", "noisy_engine:NoisyEngine"],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         out, err = process.communicate(b'{"id":1,"command":"embed","text":"x"}\n', timeout=20)

@@ -11,7 +11,9 @@ public sealed class OllamaTestServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await OllamaTestServer.StartAsync();
-        _backend = TestSupport.CreateBackend(_server);
+        // The dimensions are configured so that every generator declares them before its first request, whatever order the
+        // suite's tests run in; learning them from /api/show on the first request is covered by OllamaEmbeddingGeneratorTests.
+        _backend = TestSupport.CreateBackend(_server, o => o.EmbeddingDimensions = 8);
     }
 
     public async Task DisposeAsync()

@@ -1,8 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace LocalAI.Mlx.Protocol;
-
-/// <summary>Source-generated serialization of the sidecar's lines.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(SidecarMessage))]
-internal sealed partial class SidecarJsonContext : JsonSerializerContext;

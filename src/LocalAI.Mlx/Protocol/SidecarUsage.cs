@@ -1,9 +1,0 @@
-namespace LocalAI.Mlx.Protocol;
-
-/// <summary>Token counts of a request.</summary>
-internal sealed class SidecarUsage
-{
-    public int? PromptTokens { get; set; }
-
-    public int? CompletionTokens { get; set; }
-}

@@ -1,0 +1,129 @@
+namespace LocalAI.Ollama.Tests;
+
+public sealed class OllamaBackendTests : IAsyncLifetime
+{
+    private OllamaTestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await OllamaTestServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task GetStatusAsync_ReportsTheServerVersion()
+    {
+        await using var backend = TestSupport.CreateBackend(_server);
+        var status = await backend.GetStatusAsync();
+
+        Assert.True(status.IsAvailable);
+        Assert.Equal(OllamaTestServer.Version, status.Version);
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_WhenRefused_IsUnavailableWithAReason()
+    {
+        await using var backend = TestSupport.CreateBackend(TestSupport.RefusedEndpoint());
+        var status = await backend.GetStatusAsync();
+
+        Assert.False(status.IsAvailable);
+        Assert.Contains("could not be reached", status.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListModelsAsync_ReportsSizeFamilyParametersQuantizationAndLoaded()
+    {
+        await using var backend = TestSupport.CreateBackend(_server);
+        await backend.GetChatClient().GetResponseAsync("load it");
+
+        var models = await backend.ListModelsAsync();
+
+        var llama = models.Single(m => m.Id == "llama3.2:latest");
+        Assert.Equal(2_019_393_189, llama.SizeBytes);
+        Assert.Equal("llama", llama.Family);
+        Assert.Equal("3.2B", llama.ParameterSize);
+        Assert.Equal("Q4_K_M", llama.Quantization);
+        Assert.True(llama.IsLoaded);
+        Assert.False(models.Single(m => m.Id == "llava:7b").IsLoaded);
+        Assert.Equal(BackendCapabilities.Embeddings, models.Single(m => m.Id == "nomic-embed-text:latest").Capabilities);
+    }
+
+    [Fact]
+    public async Task ShowModelAsync_ReadsContextLengthAndEmbeddingLength()
+    {
+        await using var backend = TestSupport.CreateBackend(_server);
+
+        var embed = await backend.ShowModelAsync("nomic-embed-text");
+        var vision = await backend.ShowModelAsync("llava:7b");
+
+        Assert.Equal(8, embed.EmbeddingDimensions);
+        Assert.Equal(2048, embed.ContextLength);
+        Assert.Equal(BackendCapabilities.Embeddings, embed.Capabilities);
+        Assert.True(vision.Capabilities.HasFlag(BackendCapabilities.Vision));
+        await Assert.ThrowsAsync<ModelNotFoundException>(() => backend.ShowModelAsync("missing"));
+    }
+
+    [Fact]
+    public async Task DownloadModelAsync_ReportsPerLayerBytesAndAnOverallPercentThatOnlyMovesForward()
+    {
+        await using var backend = TestSupport.CreateBackend(_server);
+        var reports = new List<ModelDownloadProgress>();
+
+        await backend.DownloadModelAsync("tinyllama:1.1b", new SynchronousProgress(reports.Add));
+
+        Assert.Contains(_server.Installed.Keys, k => k == "tinyllama:1.1b");
+        Assert.Equal("pulling manifest", reports[0].Status);
+        var percents = reports.Select(r => r.Percent).ToList();
+        Assert.Equal(percents.Order(), percents);
+        Assert.Equal(100, percents[^1]);
+        Assert.True(reports[^1].IsCompleted);
+        Assert.Equal(5000, reports[^1].BytesTotal);
+        Assert.Contains(reports, r => r.Part is not null && r.PartBytesTotal == 1500 && r.PartBytesCompleted == 750);
+        Assert.All(reports.SkipLast(1), r => Assert.True(r.Percent < 100));
+    }
+
+    [Fact]
+    public async Task DownloadModelAsync_UnknownModel_ThrowsModelNotFound()
+    {
+        await using var backend = TestSupport.CreateBackend(_server);
+        await Assert.ThrowsAsync<ModelNotFoundException>(() => backend.DownloadModelAsync("no-such-model"));
+    }
+
+    [Fact]
+    public async Task DownloadModelAsync_Cancelled_StopsThePullOnTheServer()
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Faults.BeforePullStep = async (step, ct) =>
+        {
+            if (step == 3)
+            {
+                reached.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+        };
+        await using var backend = TestSupport.CreateBackend(_server);
+        using var cts = new CancellationTokenSource();
+
+        var pull = backend.DownloadModelAsync("tinyllama:1.1b", null, cts.Token);
+        await reached.Task.WaitAsync(TestSupport.Wait);
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pull.WaitAsync(TestSupport.Wait));
+        await _server.StreamAborted.WaitAsync(TestSupport.Wait);
+        Assert.DoesNotContain(_server.Installed.Keys, k => k == "tinyllama:1.1b");
+    }
+
+    [Fact]
+    public async Task DeleteModelAsync_RemovesTheModel_AndAnUnknownOneIsNotFound()
+    {
+        await using var backend = TestSupport.CreateBackend(_server);
+
+        await backend.DeleteModelAsync("llava:7b");
+
+        Assert.DoesNotContain(await backend.ListModelsAsync(), m => m.Id == "llava:7b");
+        await Assert.ThrowsAsync<ModelNotFoundException>(() => backend.DeleteModelAsync("llava:7b"));
+    }
+
+    private sealed class SynchronousProgress(Action<ModelDownloadProgress> report) : IProgress<ModelDownloadProgress>
+    {
+        public void Report(ModelDownloadProgress value) => report(value);
+    }
+}
