@@ -18,12 +18,17 @@ public abstract class EmbeddingGeneratorConformanceTests
     [Fact]
     public async Task Metadata_DeclaresModelAndDimensions_AndVectorsHaveThem()
     {
+        // The model is declared at once; the dimensions at once when known without I/O, else once the first call has loaded the model.
         using var generator = await CreateGeneratorAsync();
-        var identity = EmbeddingModelIdentity.FromGenerator(generator);
+        var declared = generator.GetService<EmbeddingGeneratorMetadata>();
 
         var result = await generator.GenerateAsync(Texts);
+        var identity = EmbeddingModelIdentity.FromGenerator(generator);
 
+        Assert.NotNull(declared?.DefaultModelId);
         Assert.NotNull(identity);
+        Assert.Equal(declared.DefaultModelId, identity.Model);
+        Assert.True(declared.DefaultModelDimensions is null || declared.DefaultModelDimensions == identity.Dimensions);
         Assert.Equal(Texts.Length, result.Count);
         Assert.All(result, e => Assert.Equal(identity.Dimensions, e.Vector.Length));
     }

@@ -23,7 +23,7 @@ internal static class OnnxBenchmarkModel
             : Path.Combine(AppContext.BaseDirectory, "Fixtures", "tiny-bert-st");
 
     public static OnnxEmbeddingGenerator CreateGenerator(int maxBatchSize = 32) =>
-        new(new OnnxEmbeddingOptions { ModelPath = ModelPath, MaxBatchSize = maxBatchSize, IntraOpNumThreads = 1 });
+        new(new OnnxBackendOptions { ModelPath = ModelPath, MaxBatchSize = maxBatchSize, IntraOpNumThreads = 1 });
 
     /// <summary>Texts of mixed length, 3 to 110 words, most of them short (as sentences and RAG chunks mixed), the same on every run.</summary>
     public static string[] MixedLengthTexts(int count)
