@@ -1,4 +1,5 @@
 using LocalAI.Onnx;
+using LocalAI.Testing.Models;
 
 namespace LocalAI.Benchmarks.Onnx;
 
@@ -20,7 +21,7 @@ internal static class OnnxBenchmarkModel
     public static string ModelPath =>
         Environment.GetEnvironmentVariable("LOCALAI_ONNX_MODEL") is { Length: > 0 } path
             ? path
-            : Path.Combine(AppContext.BaseDirectory, "Fixtures", "tiny-bert-st");
+            : TinyBertModel.FolderPath;
 
     public static OnnxEmbeddingGenerator CreateGenerator(int maxBatchSize = 32) =>
         new(new OnnxBackendOptions { ModelPath = ModelPath, MaxBatchSize = maxBatchSize, IntraOpNumThreads = 1 });

@@ -18,7 +18,7 @@ public sealed class AddRagTests : IDisposable
             ["Rag:StorePath"] = _dir.File("di.ragstore"),
             ["Rag:ChunkSize"] = "64",
             ["Rag:ChunkOverlap"] = "8",
-            ["Rag:TokenizerVocabularyPath"] = RepositoryPaths.Fixture("bert-vocab.txt"),
+            ["Rag:TokenizerVocabularyPath"] = TinyBertModel.VocabularyPath,
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new HashingEmbeddingGenerator());
