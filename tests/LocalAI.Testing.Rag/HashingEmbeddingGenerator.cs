@@ -26,6 +26,9 @@ public sealed class HashingEmbeddingGenerator(string model = "hashing-test", int
     /// <summary>Gets or sets the model description <see cref="GetService"/> returns, for tests of the declared maximum input.</summary>
     public LocalModelInfo? ModelInfo { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether the metadata leaves the dimensions out until the first call, as a generator that loads its model on first use does.</summary>
+    public bool DeclaresDimensionsAfterFirstCall { get; set; }
+
     /// <inheritdoc/>
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -48,7 +51,8 @@ public sealed class HashingEmbeddingGenerator(string model = "hashing-test", int
 
     /// <inheritdoc/>
     public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("hashing", null, model, dimensions)
+        serviceType == typeof(EmbeddingGeneratorMetadata)
+            ? new EmbeddingGeneratorMetadata("hashing", null, model, DeclaresDimensionsAfterFirstCall && Calls == 0 ? null : dimensions)
         : serviceType == typeof(LocalModelInfo) ? ModelInfo
         : serviceType.IsInstanceOfType(this) ? this
         : null;
