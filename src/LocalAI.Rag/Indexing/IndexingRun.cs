@@ -98,7 +98,7 @@ internal sealed class IndexingRun
         _finished.Writer.TryComplete(exception);
     }
 
-    public IndexingResult Result() => new(_documents, _chunks, _embedded, _reused, _tokens, _clock.Elapsed);
+    public IndexingResult ToResult() => new(_documents, _chunks, _embedded, _reused, _tokens, _clock.Elapsed);
 
     private async Task AddDocumentAsync(RagDocument document, IReadOnlyList<TextChunk> chunks, CancellationToken token)
     {

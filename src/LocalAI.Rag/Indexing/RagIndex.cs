@@ -100,7 +100,7 @@ public sealed class RagIndex
     {
         var run = new IndexingRun(this, total, progress, cancellationToken);
         await run.ExecuteAsync(documents).ConfigureAwait(false);
-        var result = run.Result();
+        var result = run.ToResult();
         Log.Indexed(_logger, result.Documents, result.Chunks, result.ChunksEmbedded, result.ChunksReused, result.Elapsed);
         return result;
     }
