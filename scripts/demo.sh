@@ -5,12 +5,12 @@
 # passed through), the answer is generated with citations; without a chat backend the sample prints
 # the retrieved passages and says so.
 #
-# The ONNX model used here is the tiny random-weight test encoder in tests/: it runs the real pipeline,
-# but its vectors carry no meaning, so the hybrid (BM25 + vector) ranking does the finding. Point
+# The ONNX model used here is the tiny random-weight encoder the tests share (tests/LocalAI.Testing.Models):
+# it runs the real pipeline, but its vectors carry no meaning, so the hybrid (BM25 + vector) ranking does the finding. Point
 # LOCALAI_ONNX_MODEL at a real sentence-transformers ONNX export (e.g. all-MiniLM-L6-v2) for semantic search.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-model=${LOCALAI_ONNX_MODEL:-$root/tests/LocalAI.Onnx.Tests/Fixtures/tiny-bert-st}
+model=${LOCALAI_ONNX_MODEL:-$root/tests/LocalAI.Testing.Models/Fixtures/tiny-bert-st}
 question=${1:-Which port does Ollama listen on?}
 shift || true
 work=$root/artifacts/demo

@@ -4,10 +4,18 @@ using LocalAI.Onnx;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
-// Usage: dotnet run --project samples/LocalAI.Samples.OnnxEmbeddings -- [model folder]
-// Without an argument it uses the tiny random-weight test model copied next to the program: the pipeline is real, the
-// similarities are meaningless. Pass an all-MiniLM-L6-v2 export (see src/LocalAI.Onnx/README.md) for real ones.
-var modelPath = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "models", "tiny-bert-st");
+// Usage: dotnet run --project samples/LocalAI.Samples.OnnxEmbeddings -- <model folder>
+// (or set LOCALAI_ONNX_MODEL): a sentence-transformers model exported to ONNX, such as all-MiniLM-L6-v2 (see
+// src/LocalAI.Onnx/README.md). scripts/demo.sh passes the tiny random-weight model the tests run on: the pipeline is
+// real, its similarities are meaningless.
+var modelPath = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("LOCALAI_ONNX_MODEL");
+if (string.IsNullOrWhiteSpace(modelPath))
+{
+    Console.Error.WriteLine("usage: LocalAI.Samples.OnnxEmbeddings <model folder>  (or set LOCALAI_ONNX_MODEL)");
+    Console.Error.WriteLine("The folder is a sentence-transformers model exported to ONNX (model.onnx and tokenizer.json or vocab.txt);");
+    Console.Error.WriteLine("src/LocalAI.Onnx/README.md shows how to export all-MiniLM-L6-v2.");
+    return 2;
+}
 
 var services = new ServiceCollection();
 services.AddLocalAI(b => b.AddOnnxEmbeddings(o => o.ModelPath = modelPath));

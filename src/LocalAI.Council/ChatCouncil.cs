@@ -33,11 +33,7 @@ public sealed class ChatCouncil : IDisposable
     public ChatCouncil(CouncilOptions options, IServiceProvider? services = null, TimeProvider? timeProvider = null, ILogger<ChatCouncil>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = CouncilOptionsValidator.Check(options);
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("The council options are invalid: " + string.Join(" ", errors), nameof(options));
-        }
+        CouncilOptionsValidator.ThrowIfInvalid(options);
 
         Options = options;
         TimeProvider = timeProvider ?? TimeProvider.System;

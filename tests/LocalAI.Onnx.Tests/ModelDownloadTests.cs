@@ -18,7 +18,7 @@ public sealed class ModelDownloadTests : IDisposable
     public async Task A_missing_model_is_downloaded_checked_and_served_on_first_use()
     {
         await using var server = new LoopbackFileServer(Fixtures.TinyBert);
-        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = ModelPath, DownloadUrl = server.BaseUrl, DownloadSha256 = ModelSha256.ToUpperInvariant() });
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = ModelPath, DownloadUrl = server.BaseUrl, DownloadSha256 = ModelSha256.ToUpperInvariant() });
 
         var result = await backend.GetEmbeddingGenerator().GenerateAsync([Fixtures.ReferenceCases[1].Text]);
 
@@ -32,7 +32,7 @@ public sealed class ModelDownloadTests : IDisposable
     public async Task DownloadModelAsync_reports_progress_that_only_moves_forward_and_ends_at_100()
     {
         await using var server = new LoopbackFileServer(Fixtures.TinyBert);
-        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = ModelPath, DownloadUrl = server.BaseUrl, DownloadSha256 = ModelSha256 });
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = ModelPath, DownloadUrl = server.BaseUrl, DownloadSha256 = ModelSha256 });
         var reports = new List<ModelDownloadProgress>();
 
         await backend.DownloadModelAsync("all-MiniLM-L6-v2", new SynchronousProgress(reports.Add));
@@ -49,7 +49,7 @@ public sealed class ModelDownloadTests : IDisposable
     public async Task A_checksum_mismatch_deletes_the_download_and_says_so()
     {
         await using var server = new LoopbackFileServer(Fixtures.TinyBert);
-        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = ModelPath, DownloadUrl = server.BaseUrl, DownloadSha256 = new string('0', 64) });
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = ModelPath, DownloadUrl = server.BaseUrl, DownloadSha256 = new string('0', 64) });
 
         var error = await Assert.ThrowsAsync<InvalidModelFileException>(() => backend.GetEmbeddingGenerator().GenerateAsync(["a"]));
 
@@ -64,7 +64,7 @@ public sealed class ModelDownloadTests : IDisposable
     {
         using var empty = new TemporaryDirectory();
         await using var server = new LoopbackFileServer(empty.Path);
-        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = ModelPath, DownloadUrl = server.BaseUrl, DownloadSha256 = ModelSha256 });
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = ModelPath, DownloadUrl = server.BaseUrl, DownloadSha256 = ModelSha256 });
 
         var status = await backend.GetStatusAsync();
 
@@ -73,11 +73,31 @@ public sealed class ModelDownloadTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_first_calls_download_and_load_the_model_once()
+    {
+        await using var server = new LoopbackFileServer(Fixtures.TinyBert);
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = ModelPath, DownloadUrl = server.BaseUrl, DownloadSha256 = ModelSha256 });
+        var generator = backend.GetEmbeddingGenerator();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var callers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            await start.Task;
+            return await generator.GenerateAsync([Fixtures.ReferenceCases[1].Text]);
+        })).ToList();
+        start.SetResult();
+        var results = await Task.WhenAll(callers);
+
+        Assert.Equal(ModelDownloader.DefaultFiles.Count, server.Requests);
+        Assert.All(results, r => VectorAssert.Close(Fixtures.ReferenceCases[1].Embedding, r[0].Vector.Span, 1e-5f));
+    }
+
+    [Fact]
     public async Task A_model_already_on_disk_is_not_downloaded_again()
     {
         Fixtures.CopyDirectory(Fixtures.TinyBert, ModelPath);
         await using var server = new LoopbackFileServer(Fixtures.TinyBert);
-        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = ModelPath, DownloadUrl = server.BaseUrl, DownloadSha256 = ModelSha256 });
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = ModelPath, DownloadUrl = server.BaseUrl, DownloadSha256 = ModelSha256 });
 
         await backend.GetEmbeddingGenerator().GenerateAsync(["a"]);
 
@@ -87,7 +107,7 @@ public sealed class ModelDownloadTests : IDisposable
     [Fact]
     public async Task An_unreachable_server_makes_the_backend_unavailable_with_the_reason()
     {
-        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = ModelPath, DownloadUrl = new Uri("http://127.0.0.1:9/"), DownloadSha256 = ModelSha256 });
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = ModelPath, DownloadUrl = new Uri("http://127.0.0.1:9/"), DownloadSha256 = ModelSha256 });
 
         var error = await Assert.ThrowsAsync<BackendUnavailableException>(() => backend.DownloadModelAsync("all-MiniLM-L6-v2"));
 
@@ -97,8 +117,8 @@ public sealed class ModelDownloadTests : IDisposable
     [Fact]
     public async Task Only_the_default_model_can_be_downloaded()
     {
-        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = ModelPath, DownloadUrl = new Uri("http://127.0.0.1:9/"), DownloadSha256 = ModelSha256 });
-        await using var noDownload = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = ModelPath });
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = ModelPath, DownloadUrl = new Uri("http://127.0.0.1:9/"), DownloadSha256 = ModelSha256 });
+        await using var noDownload = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = ModelPath });
 
         await Assert.ThrowsAsync<ModelNotFoundException>(() => backend.DownloadModelAsync("bge-small-en-v1.5"));
         await Assert.ThrowsAsync<NotSupportedException>(() => noDownload.DownloadModelAsync("all-MiniLM-L6-v2"));

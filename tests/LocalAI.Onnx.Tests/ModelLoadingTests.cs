@@ -14,7 +14,7 @@ public sealed class ModelLoadingTests : IDisposable
     public async Task A_missing_folder_is_reported_as_an_invalid_model_with_the_path()
     {
         var missing = Path.Combine(_folder.Path, "nope");
-        using var generator = new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { ModelPath = missing });
+        using var generator = new OnnxEmbeddingGenerator(new OnnxBackendOptions { ModelPath = missing });
 
         var error = await Assert.ThrowsAsync<InvalidModelFileException>(() => generator.GenerateAsync(["a"]));
 
@@ -37,7 +37,7 @@ public sealed class ModelLoadingTests : IDisposable
     {
         Directory.CreateDirectory(Path.Combine(Model, "onnx"));
         File.Move(Path.Combine(Model, "model.onnx"), Path.Combine(Model, "onnx", "model.onnx"));
-        using var generator = new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { ModelPath = Model });
+        using var generator = new OnnxEmbeddingGenerator(new OnnxBackendOptions { ModelPath = Model });
 
         var result = await generator.GenerateAsync([Fixtures.ReferenceCases[0].Text]);
 
@@ -150,7 +150,7 @@ public sealed class ModelLoadingTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(Model, "1_Pooling", "config.json"), """{ "embedding_dimension": 32, "pooling_mode": "weightedmean" }""");
 
         var error = await LoadFails();
-        using var overridden = new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { ModelPath = Model, Pooling = OnnxPoolingMode.Mean });
+        using var overridden = new OnnxEmbeddingGenerator(new OnnxBackendOptions { ModelPath = Model, Pooling = OnnxPoolingMode.Mean });
         var result = await overridden.GenerateAsync([Fixtures.ReferenceCases[0].Text]);
 
         Assert.Contains("weightedmean", error.Message, StringComparison.Ordinal);
@@ -163,8 +163,8 @@ public sealed class ModelLoadingTests : IDisposable
         await File.WriteAllTextAsync(
             Path.Combine(Model, "1_Pooling", "config.json"),
             """{ "word_embedding_dimension": 32, "pooling_mode_cls_token": true, "pooling_mode_mean_tokens": false }""");
-        using var fromFolder = new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { ModelPath = Model });
-        using var fromOptions = new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { ModelPath = Fixtures.TinyBert, Pooling = OnnxPoolingMode.Cls });
+        using var fromFolder = new OnnxEmbeddingGenerator(new OnnxBackendOptions { ModelPath = Model });
+        using var fromOptions = new OnnxEmbeddingGenerator(new OnnxBackendOptions { ModelPath = Fixtures.TinyBert, Pooling = OnnxPoolingMode.Cls });
 
         var expected = await fromOptions.GenerateAsync(["Hello world"]);
         var actual = await fromFolder.GenerateAsync(["Hello world"]);
@@ -177,7 +177,7 @@ public sealed class ModelLoadingTests : IDisposable
     {
         var path = Path.Combine(Model, "model.onnx");
         File.Move(path, path + ".away");
-        using var generator = new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { ModelPath = Model });
+        using var generator = new OnnxEmbeddingGenerator(new OnnxBackendOptions { ModelPath = Model });
         await Assert.ThrowsAsync<InvalidModelFileException>(() => generator.GenerateAsync(["a"]));
 
         File.Move(path + ".away", path);
@@ -191,20 +191,20 @@ public sealed class ModelLoadingTests : IDisposable
     [InlineData(1, -1)]
     public void Invalid_options_are_refused_at_construction(int maxBatchSize, int threads)
     {
-        Assert.Throws<ArgumentException>(() => new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { ModelPath = Model, MaxBatchSize = maxBatchSize, IntraOpNumThreads = threads }));
+        Assert.Throws<ArgumentException>(() => new OnnxEmbeddingGenerator(new OnnxBackendOptions { ModelPath = Model, MaxBatchSize = maxBatchSize, IntraOpNumThreads = threads }));
     }
 
     [Fact]
     public void A_download_address_without_a_checksum_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = Model, DownloadUrl = new Uri("http://127.0.0.1:1/") }));
+        var error = Assert.Throws<ArgumentException>(() => new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = Model, DownloadUrl = new Uri("http://127.0.0.1:1/") }));
 
         Assert.Contains("DownloadSha256", error.Message, StringComparison.Ordinal);
     }
 
     private async Task<InvalidModelFileException> LoadFails()
     {
-        using var generator = new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { ModelPath = Model });
+        using var generator = new OnnxEmbeddingGenerator(new OnnxBackendOptions { ModelPath = Model });
         return await Assert.ThrowsAsync<InvalidModelFileException>(() => generator.GenerateAsync(["a"]));
     }
 }

@@ -19,7 +19,7 @@ public sealed class OnnxBackendTests : IDisposable
     [Fact]
     public async Task ListModelsAsync_lists_the_model_folders_with_their_dimensions()
     {
-        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = Path.Combine(_models.Path, "all-MiniLM-L6-v2") });
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = Path.Combine(_models.Path, "all-MiniLM-L6-v2") });
 
         var models = await backend.ListModelsAsync();
 
@@ -38,7 +38,7 @@ public sealed class OnnxBackendTests : IDisposable
     [Fact]
     public async Task GetStatusAsync_loads_the_default_model_and_reports_it_loaded()
     {
-        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelsDirectory = _models.Path });
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelsDirectory = _models.Path });
 
         var status = await backend.GetStatusAsync();
 
@@ -52,7 +52,7 @@ public sealed class OnnxBackendTests : IDisposable
     public async Task GetStatusAsync_of_a_corrupt_default_model_is_unavailable_with_the_reason()
     {
         await File.WriteAllTextAsync(Path.Combine(_models.Path, "all-MiniLM-L6-v2", "model.onnx"), "oops");
-        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = Path.Combine(_models.Path, "all-MiniLM-L6-v2") });
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = Path.Combine(_models.Path, "all-MiniLM-L6-v2") });
 
         var status = await backend.GetStatusAsync();
 
@@ -63,10 +63,11 @@ public sealed class OnnxBackendTests : IDisposable
     [Fact]
     public async Task GetEmbeddingGenerator_serves_each_listed_model_under_its_own_identity()
     {
-        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = Path.Combine(_models.Path, "all-MiniLM-L6-v2") });
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = Path.Combine(_models.Path, "all-MiniLM-L6-v2") });
 
         var byDefault = backend.GetEmbeddingGenerator();
         var other = backend.GetEmbeddingGenerator("bge-small-en-v1.5");
+        await byDefault.GenerateAsync(["a"]);
         var result = await other.GenerateAsync([Fixtures.ReferenceCases[0].Text]);
 
         Assert.Equal(new EmbeddingModelIdentity("all-MiniLM-L6-v2", 32), EmbeddingModelIdentity.FromGenerator(byDefault));
@@ -79,7 +80,7 @@ public sealed class OnnxBackendTests : IDisposable
     [Fact]
     public async Task The_model_id_option_renames_the_default_model()
     {
-        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = Path.Combine(_models.Path, "all-MiniLM-L6-v2"), ModelId = "sentence-transformers/all-MiniLM-L6-v2" });
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = Path.Combine(_models.Path, "all-MiniLM-L6-v2"), ModelId = "sentence-transformers/all-MiniLM-L6-v2" });
 
         var models = await backend.ListModelsAsync();
 
@@ -90,16 +91,53 @@ public sealed class OnnxBackendTests : IDisposable
     [Fact]
     public async Task An_unknown_model_is_not_found_with_a_hint()
     {
-        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelsDirectory = _models.Path });
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelsDirectory = _models.Path });
 
-        Assert.Throws<ModelNotFoundException>(() => backend.GetEmbeddingGenerator("not-a-model"));
+        // A name that is no folder name fails at once; a folder without a model fails on the first call (finding out reads the disk).
         Assert.Throws<ModelNotFoundException>(() => backend.GetEmbeddingGenerator("../all-MiniLM-L6-v2"));
+        var missing = backend.GetEmbeddingGenerator("not-a-model");
+        var error = await Assert.ThrowsAsync<ModelNotFoundException>(() => missing.GenerateAsync(["a"]));
+        Assert.Contains("not-a-model", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetEmbeddingGenerator_reads_nothing_and_declares_the_model_at_once_and_its_size_once_loaded()
+    {
+        var folder = Path.Combine(_models.Path, "all-MiniLM-L6-v2");
+        var hidden = folder + ".hidden";
+        Directory.Move(folder, hidden);
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = folder });
+
+        var generator = backend.GetEmbeddingGenerator();
+        var before = generator.GetService<EmbeddingGeneratorMetadata>()!;
+        await Assert.ThrowsAsync<InvalidModelFileException>(() => generator.GenerateAsync(["a"]));
+        Directory.Move(hidden, folder);
+        await generator.GenerateAsync(["a"]);
+        var after = generator.GetService<EmbeddingGeneratorMetadata>()!;
+
+        Assert.Equal(("onnx", "all-MiniLM-L6-v2", (int?)null), (before.ProviderName, before.DefaultModelId, before.DefaultModelDimensions));
+        Assert.Equal(("onnx", "all-MiniLM-L6-v2", (int?)32), (after.ProviderName, after.DefaultModelId, after.DefaultModelDimensions));
+    }
+
+    [Fact]
+    public async Task The_default_model_of_a_models_directory_is_named_once_the_first_call_has_found_it()
+    {
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelsDirectory = _models.Path });
+
+        var generator = backend.GetEmbeddingGenerator();
+        var before = generator.GetService<EmbeddingGeneratorMetadata>()!;
+        var result = await generator.GenerateAsync(["a"]);
+
+        Assert.Null(before.DefaultModelId);
+        Assert.Equal("all-MiniLM-L6-v2", result[0].ModelId);
+        Assert.Equal(new EmbeddingModelIdentity("all-MiniLM-L6-v2", 32), EmbeddingModelIdentity.FromGenerator(generator));
+        Assert.Same(generator, backend.GetEmbeddingGenerator("all-MiniLM-L6-v2"));
     }
 
     [Fact]
     public async Task The_backend_serves_embeddings_only()
     {
-        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelsDirectory = _models.Path });
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelsDirectory = _models.Path });
 
         Assert.Equal("onnx", backend.Id);
         Assert.Equal(BackendCapabilities.Embeddings, backend.Capabilities);
@@ -110,7 +148,7 @@ public sealed class OnnxBackendTests : IDisposable
     public async Task An_empty_models_directory_makes_the_backend_unavailable()
     {
         using var empty = new TemporaryDirectory();
-        await using var backend = new OnnxBackend(new OnnxEmbeddingOptions { ModelsDirectory = empty.Path });
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelsDirectory = empty.Path });
 
         var status = await backend.GetStatusAsync();
 

@@ -184,19 +184,26 @@ public sealed class OnnxEmbeddingGeneratorTests : IClassFixture<TinyBertGenerato
     }
 
     [Fact]
-    public void Metadata_is_declared_from_the_configuration_without_loading_the_model()
+    public async Task Metadata_declares_the_model_before_loading_and_its_size_once_loaded()
     {
-        using var generator = new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { ModelPath = Fixtures.TinyBert });
+        using var generator = new OnnxEmbeddingGenerator(new OnnxBackendOptions { ModelPath = Fixtures.TinyBert });
 
-        Assert.Equal(32, generator.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelDimensions);
+        var before = generator.GetService<EmbeddingGeneratorMetadata>()!;
         Assert.False(generator.IsLoaded);
+        await generator.GenerateAsync(["a"]);
+        var after = generator.GetService<EmbeddingGeneratorMetadata>()!;
+
+        Assert.Equal("tiny-bert-st", before.DefaultModelId);
+        Assert.Null(before.DefaultModelDimensions);
+        Assert.Equal(32, after.DefaultModelDimensions);
+        Assert.Same(after, generator.GetService<EmbeddingGeneratorMetadata>());
     }
 
     [Fact]
     public async Task Cls_pooling_from_the_options_gives_the_normalised_first_token_vector()
     {
-        using var cls = new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { ModelPath = Fixtures.TinyBert, Pooling = OnnxPoolingMode.Cls });
-        using var raw = new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { ModelPath = Fixtures.TinyBert, Pooling = OnnxPoolingMode.Cls, Normalize = false });
+        using var cls = new OnnxEmbeddingGenerator(new OnnxBackendOptions { ModelPath = Fixtures.TinyBert, Pooling = OnnxPoolingMode.Cls });
+        using var raw = new OnnxEmbeddingGenerator(new OnnxBackendOptions { ModelPath = Fixtures.TinyBert, Pooling = OnnxPoolingMode.Cls, Normalize = false });
 
         var normalized = await cls.GenerateAsync(["Hello world"]);
         var unnormalized = await raw.GenerateAsync(["Hello world"]);
@@ -212,7 +219,7 @@ public sealed class OnnxEmbeddingGeneratorTests : IClassFixture<TinyBertGenerato
     [Fact]
     public async Task Sub_batches_smaller_than_the_batch_give_the_same_vectors()
     {
-        using var small = new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { ModelPath = Fixtures.TinyBert, MaxBatchSize = 2, IntraOpNumThreads = 1 });
+        using var small = new OnnxEmbeddingGenerator(new OnnxBackendOptions { ModelPath = Fixtures.TinyBert, MaxBatchSize = 2, IntraOpNumThreads = 1 });
         var cases = Fixtures.ReferenceCases;
 
         var result = await small.GenerateAsync(cases.Select(c => c.Text));
@@ -226,7 +233,7 @@ public sealed class OnnxEmbeddingGeneratorTests : IClassFixture<TinyBertGenerato
     [Fact]
     public async Task A_lower_maximum_length_from_the_options_truncates_more()
     {
-        using var shorter = new OnnxEmbeddingGenerator(new OnnxEmbeddingOptions { ModelPath = Fixtures.TinyBert, MaxSequenceLength = 4 });
+        using var shorter = new OnnxEmbeddingGenerator(new OnnxBackendOptions { ModelPath = Fixtures.TinyBert, MaxSequenceLength = 4 });
 
         var result = await shorter.GenerateAsync(["The quick brown fox jumps over the lazy dog."]);
 

@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using LocalAI.Onnx.Models;
 using LocalAI.Onnx.Tests.Support;
-using LocalAI.Onnx.Tokenization;
 
 namespace LocalAI.Onnx.Tests;
 
@@ -16,7 +14,7 @@ public sealed class SentenceEncoderConfigReaderTests : IDisposable
     [Fact]
     public void The_fixture_folder_reads_as_mean_pooling_normalised_128_tokens_uncased()
     {
-        var config = SentenceEncoderConfigReader.Read(Model, null, new OnnxEmbeddingOptions { ModelPath = Model });
+        var config = SentenceEncoderConfigReader.Read(Model, null, new OnnxBackendOptions { ModelPath = Model });
 
         Assert.Equal("tiny-bert-st", config.ModelId);
         Assert.Equal(OnnxPoolingMode.Mean, config.Pooling);
@@ -36,7 +34,7 @@ public sealed class SentenceEncoderConfigReaderTests : IDisposable
     {
         EditTokenizerJson(root => root["post_processor"] = JsonNode.Parse(postProcessor));
 
-        var config = SentenceEncoderConfigReader.Read(Model, null, new OnnxEmbeddingOptions { ModelPath = Model });
+        var config = SentenceEncoderConfigReader.Read(Model, null, new OnnxBackendOptions { ModelPath = Model });
         var tokenizer = SentenceTokenizer.Create(config.Vocabulary, config.Tokenizer);
 
         Assert.Equal(Fixtures.ReferenceCases[0].InputIds, tokenizer.Encode(Fixtures.ReferenceCases[0].Text, 128, out _));
@@ -47,7 +45,7 @@ public sealed class SentenceEncoderConfigReaderTests : IDisposable
     {
         EditTokenizerJson(root => root["normalizer"]!["lowercase"] = false);
 
-        var config = SentenceEncoderConfigReader.Read(Model, null, new OnnxEmbeddingOptions { ModelPath = Model });
+        var config = SentenceEncoderConfigReader.Read(Model, null, new OnnxBackendOptions { ModelPath = Model });
 
         Assert.Equal(new BertNormalizerSettings(true, true, false, false), config.Tokenizer.Normalizer);
     }
@@ -57,7 +55,7 @@ public sealed class SentenceEncoderConfigReaderTests : IDisposable
     {
         EditTokenizerJson(root => root["model"]!["type"] = "BPE");
 
-        var error = Assert.Throws<InvalidModelFileException>(() => SentenceEncoderConfigReader.Read(Model, null, new OnnxEmbeddingOptions { ModelPath = Model }));
+        var error = Assert.Throws<InvalidModelFileException>(() => SentenceEncoderConfigReader.Read(Model, null, new OnnxBackendOptions { ModelPath = Model }));
 
         Assert.Contains("only WordPiece", error.Message, StringComparison.Ordinal);
     }
@@ -69,7 +67,7 @@ public sealed class SentenceEncoderConfigReaderTests : IDisposable
         Directory.Delete(Path.Combine(Model, "1_Pooling"), recursive: true);
         Directory.Delete(Path.Combine(Model, "2_Normalize"), recursive: true);
 
-        var config = SentenceEncoderConfigReader.Read(Model, null, new OnnxEmbeddingOptions { ModelPath = Model });
+        var config = SentenceEncoderConfigReader.Read(Model, null, new OnnxBackendOptions { ModelPath = Model });
 
         Assert.Equal(OnnxPoolingMode.Mean, config.Pooling);
         Assert.True(config.Normalize);
@@ -81,7 +79,7 @@ public sealed class SentenceEncoderConfigReaderTests : IDisposable
     {
         File.WriteAllText(Path.Combine(Model, "modules.json"), """[ { "idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer" }, { "idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling" } ]""");
 
-        var config = SentenceEncoderConfigReader.Read(Model, null, new OnnxEmbeddingOptions { ModelPath = Model });
+        var config = SentenceEncoderConfigReader.Read(Model, null, new OnnxBackendOptions { ModelPath = Model });
 
         Assert.False(config.Normalize);
     }
@@ -91,8 +89,8 @@ public sealed class SentenceEncoderConfigReaderTests : IDisposable
     {
         File.WriteAllText(Path.Combine(Model, "sentence_bert_config.json"), """{ "max_seq_length": 64, "do_lower_case": false }""");
 
-        var config = SentenceEncoderConfigReader.Read(Model, null, new OnnxEmbeddingOptions { ModelPath = Model });
-        var error = Assert.Throws<InvalidModelFileException>(() => SentenceEncoderConfigReader.Read(Model, null, new OnnxEmbeddingOptions { ModelPath = Model, MaxSequenceLength = 512 }));
+        var config = SentenceEncoderConfigReader.Read(Model, null, new OnnxBackendOptions { ModelPath = Model });
+        var error = Assert.Throws<InvalidModelFileException>(() => SentenceEncoderConfigReader.Read(Model, null, new OnnxBackendOptions { ModelPath = Model, MaxSequenceLength = 512 }));
 
         Assert.Equal(64, config.MaxSequenceLength);
         Assert.Contains("128 positions", error.Message, StringComparison.Ordinal);

@@ -1,5 +1,3 @@
-using LocalAI.Onnx.Embeddings;
-using LocalAI.Onnx.Models;
 using LocalAI.Onnx.Tests.Support;
 
 namespace LocalAI.Onnx.Tests;
@@ -10,7 +8,7 @@ public sealed class SentenceEncoderTests : IDisposable
 
     public SentenceEncoderTests()
     {
-        var options = new OnnxEmbeddingOptions { ModelPath = Fixtures.TinyBert, MaxBatchSize = 3, IntraOpNumThreads = 1 };
+        var options = new OnnxBackendOptions { ModelPath = Fixtures.TinyBert, MaxBatchSize = 3, IntraOpNumThreads = 1 };
         _encoder = SentenceEncoder.Load(SentenceEncoderConfigReader.Read(Fixtures.TinyBert, null, options), options);
     }
 

@@ -1,6 +1,4 @@
-using LocalAI.Onnx.Models;
 using LocalAI.Onnx.Tests.Support;
-using LocalAI.Onnx.Tokenization;
 
 namespace LocalAI.Onnx.Tests;
 
@@ -46,7 +44,7 @@ public sealed class SentenceTokenizerTests
         using var folder = Fixtures.CopyTinyBert();
         var model = Path.Combine(folder.Path, "tiny-bert-st");
         File.Delete(Path.Combine(model, "vocab.txt"));
-        var config = SentenceEncoderConfigReader.Read(model, null, new OnnxEmbeddingOptions { ModelPath = model });
+        var config = SentenceEncoderConfigReader.Read(model, null, new OnnxBackendOptions { ModelPath = model });
         var tokenizer = SentenceTokenizer.Create(config.Vocabulary, config.Tokenizer);
         var reference = Fixtures.ReferenceCases[number];
 
@@ -59,7 +57,7 @@ public sealed class SentenceTokenizerTests
         using var folder = Fixtures.CopyTinyBert();
         var model = Path.Combine(folder.Path, "tiny-bert-st");
         File.Delete(Path.Combine(model, "tokenizer.json"));
-        var config = SentenceEncoderConfigReader.Read(model, null, new OnnxEmbeddingOptions { ModelPath = model });
+        var config = SentenceEncoderConfigReader.Read(model, null, new OnnxBackendOptions { ModelPath = model });
         var tokenizer = SentenceTokenizer.Create(config.Vocabulary, config.Tokenizer);
 
         foreach (var (text, expected) in Fixtures.WordPieceCases)

@@ -5,7 +5,7 @@ namespace LocalAI.Onnx.Tests;
 /// <summary>One generator over the tiny model, loaded once for a test class.</summary>
 public sealed class TinyBertGeneratorFixture : IAsyncLifetime, IDisposable
 {
-    public OnnxEmbeddingGenerator Generator { get; } = new(new OnnxEmbeddingOptions { ModelPath = Fixtures.TinyBert });
+    public OnnxEmbeddingGenerator Generator { get; } = new(new OnnxBackendOptions { ModelPath = Fixtures.TinyBert });
 
     public Task InitializeAsync() => Generator.LoadAsync();
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using LocalAI.Rag;
-using LocalAI.Rag.Tests;
+using LocalAI.Testing.Rag;
 
 // Usage: IndexWriter <store path> <documents> <paragraphs per document>
 // Indexes generation 1, 2, 3 ... of every document (each generation changes every chunk) and prints

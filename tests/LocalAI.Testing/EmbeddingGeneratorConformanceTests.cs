@@ -18,16 +18,17 @@ public abstract class EmbeddingGeneratorConformanceTests
     [Fact]
     public async Task Metadata_DeclaresModelAndDimensions_AndVectorsHaveThem()
     {
+        // The model is declared at once; the dimensions at once when known without I/O, else once the first call has loaded the model.
         using var generator = await CreateGeneratorAsync();
-        var declared = generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
+        var declared = generator.GetService<EmbeddingGeneratorMetadata>();
 
-        // Dimensions that need I/O to learn may be declared only once the first call has loaded them.
         var result = await generator.GenerateAsync(Texts);
         var identity = EmbeddingModelIdentity.FromGenerator(generator);
 
-        Assert.False(string.IsNullOrEmpty(declared), "the model id is declared before the first call");
+        Assert.NotNull(declared?.DefaultModelId);
         Assert.NotNull(identity);
-        Assert.Equal(declared, identity.Model);
+        Assert.Equal(declared.DefaultModelId, identity.Model);
+        Assert.True(declared.DefaultModelDimensions is null || declared.DefaultModelDimensions == identity.Dimensions);
         Assert.Equal(Texts.Length, result.Count);
         Assert.All(result, e => Assert.Equal(identity.Dimensions, e.Vector.Length));
     }

@@ -69,7 +69,7 @@ public class EmbeddingBackendComparisonBenchmarks
     [GlobalSetup(Target = nameof(Router))]
     public async Task SetupRouterAsync()
     {
-        _routedOnnx = new OnnxBackend(new OnnxEmbeddingOptions { ModelPath = OnnxBenchmarkModel.ModelPath, MaxBatchSize = 32, IntraOpNumThreads = 1 });
+        _routedOnnx = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = OnnxBenchmarkModel.ModelPath, MaxBatchSize = 32, IntraOpNumThreads = 1 });
         var manager = new BackendManager([_routedOnnx], new LocalAIOptions { StatusCacheTtl = TimeSpan.FromDays(1) });
         await manager.InitializeAsync();
         _router = new FallbackEmbeddingGenerator(manager);

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using LocalAI.Onnx;
-using LocalAI.Onnx.Embeddings;
 
 namespace LocalAI.Benchmarks.Onnx;
 
@@ -21,10 +20,10 @@ public class OnnxBatchingBenchmarks
     public string Lengths { get; set; } = "mixed";
 
     [GlobalSetup]
-    public void Setup()
+    public async Task SetupAsync()
     {
         _generator = OnnxBenchmarkModel.CreateGenerator();
-        _generator.LoadAsync().GetAwaiter().GetResult();
+        await _generator.LoadAsync();
         _encoder = _generator.Encoder!;
         _texts = Lengths == "short" ? OnnxBenchmarkModel.ShortTexts(Texts) : OnnxBenchmarkModel.MixedLengthTexts(Texts);
     }

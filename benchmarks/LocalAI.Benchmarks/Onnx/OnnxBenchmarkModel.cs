@@ -1,4 +1,5 @@
 using LocalAI.Onnx;
+using LocalAI.Testing.Models;
 
 namespace LocalAI.Benchmarks.Onnx;
 
@@ -20,10 +21,10 @@ internal static class OnnxBenchmarkModel
     public static string ModelPath =>
         Environment.GetEnvironmentVariable("LOCALAI_ONNX_MODEL") is { Length: > 0 } path
             ? path
-            : Path.Combine(AppContext.BaseDirectory, "Fixtures", "tiny-bert-st");
+            : TinyBertModel.FolderPath;
 
     public static OnnxEmbeddingGenerator CreateGenerator(int maxBatchSize = 32) =>
-        new(new OnnxEmbeddingOptions { ModelPath = ModelPath, MaxBatchSize = maxBatchSize, IntraOpNumThreads = 1 });
+        new(new OnnxBackendOptions { ModelPath = ModelPath, MaxBatchSize = maxBatchSize, IntraOpNumThreads = 1 });
 
     /// <summary>Texts of mixed length, 3 to 110 words, most of them short (as sentences and RAG chunks mixed), the same on every run.</summary>
     public static string[] MixedLengthTexts(int count)

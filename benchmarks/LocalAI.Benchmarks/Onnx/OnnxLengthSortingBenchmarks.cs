@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using LocalAI.Onnx;
-using LocalAI.Onnx.Embeddings;
 
 namespace LocalAI.Benchmarks.Onnx;
 
@@ -16,10 +15,10 @@ public class OnnxLengthSortingBenchmarks
     public int SubBatchSize { get; set; }
 
     [GlobalSetup]
-    public void Setup()
+    public async Task SetupAsync()
     {
         _generator = OnnxBenchmarkModel.CreateGenerator(SubBatchSize);
-        _generator.LoadAsync().GetAwaiter().GetResult();
+        await _generator.LoadAsync();
         _encoder = _generator.Encoder!;
         _batch = _encoder.Tokenize(OnnxBenchmarkModel.MixedLengthTexts(64));
     }

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using LocalAI.Onnx;
-using LocalAI.Onnx.Embeddings;
 
 namespace LocalAI.Benchmarks.Onnx;
 
@@ -25,10 +24,10 @@ public class OnnxPipelineOverheadBenchmarks
     public int Texts { get; set; }
 
     [GlobalSetup]
-    public void Setup()
+    public async Task SetupAsync()
     {
         _generator = OnnxBenchmarkModel.CreateGenerator();
-        _generator.LoadAsync().GetAwaiter().GetResult();
+        await _generator.LoadAsync();
         _encoder = _generator.Encoder!;
         _texts = OnnxBenchmarkModel.MixedLengthTexts(Texts);
         var batch = _encoder.Tokenize(_texts);

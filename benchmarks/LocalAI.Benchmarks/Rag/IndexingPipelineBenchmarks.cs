@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using LocalAI.Rag;
+using LocalAI.Testing.Models;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI.Benchmarks.Rag;
@@ -9,7 +10,7 @@ namespace LocalAI.Benchmarks.Rag;
 [MemoryDiagnoser]
 public class IndexingPipelineBenchmarks
 {
-    private readonly TokenizerTokenCounter _counter = TokenizerTokenCounter.FromBertVocabulary(Path.Combine(AppContext.BaseDirectory, "Rag", "bert-vocab.txt"));
+    private readonly TokenizerTokenCounter _counter = TokenizerTokenCounter.FromBertVocabulary(TinyBertModel.VocabularyPath);
     private readonly ChunkingOptions _chunking = new() { ChunkSize = 64, ChunkOverlap = 8 };
     private List<RagDocument> _documents = null!;
     private string _dir = null!;

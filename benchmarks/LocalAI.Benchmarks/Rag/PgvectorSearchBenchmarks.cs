@@ -20,13 +20,10 @@ public class PgvectorSearchBenchmarks
     private float[][] _queries = null!;
     private int _next;
 
-    [GlobalSetup]
-    public void Setup() => SetupAsync().GetAwaiter().GetResult();
-
     [GlobalCleanup]
-    public void Cleanup()
+    public async Task CleanupAsync()
     {
-        _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        await _store.DisposeAsync();
         _pglite?.Dispose();
     }
 
@@ -36,7 +33,8 @@ public class PgvectorSearchBenchmarks
     [Benchmark(Description = "HNSW top-10 (ef_search 100)")]
     public async Task<int> Hnsw() => (await _store.SearchAsync(_queries[_next++ & 31], new VectorSearchOptions { Top = 10 })).Count;
 
-    private async Task SetupAsync()
+    [GlobalSetup]
+    public async Task SetupAsync()
     {
         var rows = int.Parse(Environment.GetEnvironmentVariable("RAG_BENCH_PG_ROWS") ?? "10000", CultureInfo.InvariantCulture);
         var connection = Environment.GetEnvironmentVariable("RAG_BENCH_PG");

@@ -19,8 +19,7 @@ public static class CouncilLocalAIBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Services.AddOptions<CouncilOptions>();
-        var section = builder.Configuration?.GetSection(CouncilOptions.SectionName);
-        if (section is not null && section.Exists())
+        if (builder.Configuration?.GetSection(CouncilOptions.SectionName) is { } section && section.Exists())
         {
             options.Bind(section);
         }

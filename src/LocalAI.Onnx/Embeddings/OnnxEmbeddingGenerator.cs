@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using LocalAI.Onnx.Diagnostics;
-using LocalAI.Onnx.Embeddings;
-using LocalAI.Onnx.Models;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,7 +8,8 @@ namespace LocalAI.Onnx;
 /// <summary>
 /// Sentence embeddings in-process with ONNX Runtime from one sentence-transformers model folder: one shared
 /// <c>InferenceSession</c>, length-sorted sub-batches each padded to its own longest text, masked pooling and L2
-/// normalisation. Thread-safe; the model is loaded on first use (or by <see cref="LoadAsync"/>).
+/// normalisation. Thread-safe; creating it reads nothing: the model is loaded on the first call (or by <see cref="LoadAsync"/>),
+/// once for concurrent callers, and a failed load is tried again on the next call.
 /// </summary>
 /// <remarks>
 /// <see cref="GeneratedEmbeddings{TEmbedding}.AdditionalProperties"/> carries <c>truncated_count</c> (texts cut to the
@@ -29,41 +27,65 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// <summary>The key, in a truncated text's <see cref="Embedding.AdditionalProperties"/>, that marks it truncated.</summary>
     public const string TruncatedKey = "truncated";
 
-    private readonly OnnxEmbeddingOptions _options;
+    private readonly OnnxBackendOptions _options;
     private readonly ILogger _logger;
-    private readonly Func<CancellationToken, Task>? _ensureFiles;
-    private readonly SemaphoreSlim _loadGate = new(1, 1);
     private readonly TimeProvider _timeProvider;
+    private readonly string _providerName;
+    private readonly Func<CancellationToken, Task<string>> _locate;
+    private readonly SemaphoreSlim _loadGate = new(1, 1);
     private volatile SentenceEncoder? _encoder;
+    private volatile string? _modelId;
+    private volatile string? _directory;
     private EmbeddingGeneratorMetadata? _metadata;
     private bool _disposed;
 
-    /// <summary>Initializes a new instance of the <see cref="OnnxEmbeddingGenerator"/> class for the model folder <see cref="OnnxEmbeddingOptions.ModelPath"/>.</summary>
-    /// <param name="options">The options; <see cref="OnnxEmbeddingOptions.ModelPath"/> is required.</param>
-    /// <param name="logger">The logger, if any.</param>
+    /// <summary>Initializes a new instance of the <see cref="OnnxEmbeddingGenerator"/> class for the model folder <see cref="OnnxBackendOptions.ModelPath"/>; nothing is read until the first call.</summary>
+    /// <param name="options">The options; <see cref="OnnxBackendOptions.ModelPath"/> is required.</param>
+    /// <param name="loggerFactory">Creates the logger; <see langword="null"/> for none.</param>
+    /// <param name="timeProvider">The clock for the embeddings' creation time; <see langword="null"/> for the system clock.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><see cref="OnnxEmbeddingOptions.ModelPath"/> is not set or the options are not valid.</exception>
-    public OnnxEmbeddingGenerator(OnnxEmbeddingOptions options, ILogger? logger = null)
-        : this(RequireModelPath(options), options.ModelId, options, logger ?? NullLogger.Instance, null, TimeProvider.System)
+    /// <exception cref="ArgumentException"><see cref="OnnxBackendOptions.ModelPath"/> is not set or the options are not valid.</exception>
+    public OnnxEmbeddingGenerator(OnnxBackendOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(
+            OnnxBackend.DefaultId,
+            RequireModelPath(options),
+            options.ModelId,
+            null,
+            options,
+            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<OnnxEmbeddingGenerator>(),
+            timeProvider ?? TimeProvider.System)
     {
     }
 
-    internal OnnxEmbeddingGenerator(string directory, string? modelId, OnnxEmbeddingOptions options, ILogger logger, Func<CancellationToken, Task>? ensureFiles, TimeProvider timeProvider)
+    /// <summary>Initializes a new instance of the <see cref="OnnxEmbeddingGenerator"/> class for a backend's model.</summary>
+    /// <param name="providerName">The backend id, declared as the provider.</param>
+    /// <param name="directory">The model folder, or <see langword="null"/> when only <paramref name="locate"/> can find it.</param>
+    /// <param name="modelId">The model name, or <see langword="null"/> for the folder's name.</param>
+    /// <param name="locate">Finds the model folder (downloading it first where configured) on the first call; <see langword="null"/> for <paramref name="directory"/> as it is.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="timeProvider">The clock.</param>
+    internal OnnxEmbeddingGenerator(string providerName, string? directory, string? modelId, Func<CancellationToken, Task<string>>? locate, OnnxBackendOptions options, ILogger logger, TimeProvider timeProvider)
     {
-        OnnxEmbeddingOptionsValidator.ThrowIfInvalid(options);
-        Directory = directory;
-        ModelId = modelId ?? ModelFolder.GetModelId(directory);
+        OnnxBackendOptionsValidator.ThrowIfInvalid(providerName, options);
+        _providerName = providerName;
+        _directory = directory;
+        _modelId = modelId ?? (directory is null ? null : ModelFolder.GetModelId(directory));
+        _locate = locate ?? (directory is not null
+            ? _ => Task.FromResult(directory)
+            : throw new ArgumentException("A model folder or a way to locate it is required.", nameof(locate)));
         _options = options;
         _logger = logger;
-        _ensureFiles = ensureFiles;
         _timeProvider = timeProvider;
     }
 
     /// <summary>Gets the model name: the embedding model identity this generator declares.</summary>
-    public string ModelId { get; }
+    /// <value>Known at once when the folder or <see cref="OnnxBackendOptions.ModelId"/> is configured; for a backend's default model found under <see cref="OnnxBackendOptions.ModelsDirectory"/>, <see langword="null"/> until the first call has found it.</value>
+    public string? ModelId => _modelId;
 
     /// <summary>Gets the model folder.</summary>
-    public string Directory { get; }
+    /// <value><see langword="null"/> until the first call for a backend's default model found under <see cref="OnnxBackendOptions.ModelsDirectory"/>.</value>
+    public string? Directory => _directory;
 
     /// <summary>Gets a value indicating whether the model is loaded.</summary>
     public bool IsLoaded => _encoder is not null;
@@ -75,12 +97,14 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>A task that completes when the model is loaded.</returns>
     /// <exception cref="InvalidModelFileException">A file is missing or cannot be used; the message says which and what to do.</exception>
+    /// <exception cref="ModelNotFoundException">The backend has no such model folder.</exception>
     public async Task LoadAsync(CancellationToken cancellationToken = default) =>
         _ = await GetEncoderAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException"><paramref name="values"/> is empty or holds <see langword="null"/>, or <paramref name="options"/> asks for another model or size.</exception>
     /// <exception cref="InvalidModelFileException">The model folder cannot be used.</exception>
+    /// <exception cref="ModelNotFoundException">The backend has no such model folder.</exception>
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -88,7 +112,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         IReadOnlyList<string> texts = values as IReadOnlyList<string> ?? [.. values];
         if (texts.Count == 0)
         {
-            throw new ArgumentException($"The batch is empty: pass at least one text to embed with model '{ModelId}'.", nameof(values));
+            throw new ArgumentException($"The batch is empty: pass at least one text to embed with model '{_modelId ?? "(default)"}'.", nameof(values));
         }
 
         for (var i = 0; i < texts.Count; i++)
@@ -99,15 +123,13 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             }
         }
 
-        if (options?.ModelId is { } wanted && !string.Equals(wanted, ModelId, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ArgumentException($"This generator serves model '{ModelId}', not '{wanted}'. Ask the backend for a generator of that model (GetEmbeddingGenerator(\"{wanted}\")).", nameof(options));
-        }
-
+        ThrowIfAnotherModel(options);
         var encoder = await GetEncoderAsync(cancellationToken).ConfigureAwait(false);
+        ThrowIfAnotherModel(options);
+        var modelId = _modelId!;
         if (options?.Dimensions is { } dimensions && dimensions != encoder.Dimensions)
         {
-            throw new ArgumentException($"Model '{ModelId}' gives {encoder.Dimensions} dimensions; it cannot give {dimensions}.", nameof(options));
+            throw new ArgumentException($"Model '{modelId}' gives {encoder.Dimensions} dimensions; it cannot give {dimensions}.", nameof(options));
         }
 
         var tokenized = encoder.Tokenize(texts);
@@ -118,7 +140,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         for (var i = 0; i < vectors.Length; i++)
         {
             tokens += tokenized.Ids[i].Length;
-            var embedding = new Embedding<float>(vectors[i]) { ModelId = ModelId, CreatedAt = created };
+            var embedding = new Embedding<float>(vectors[i]) { ModelId = modelId, CreatedAt = created };
             if (tokenized.Truncated[i])
             {
                 embedding.AdditionalProperties = new() { [TruncatedKey] = true };
@@ -129,7 +151,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
         if (tokenized.TruncatedCount > 0)
         {
-            Log.Truncated(_logger, ModelId, tokenized.TruncatedCount, texts.Count, encoder.Config.MaxSequenceLength);
+            Log.Truncated(_logger, modelId, tokenized.TruncatedCount, texts.Count, encoder.Config.MaxSequenceLength);
         }
 
         return new GeneratedEmbeddings<Embedding<float>>(embeddings)
@@ -154,7 +176,9 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
         if (serviceType == typeof(EmbeddingGeneratorMetadata))
         {
-            return _metadata ??= CreateMetadata();
+            // Before the model is loaded its size is unknown (finding it out would mean reading the folder); once
+            // loaded, the metadata with the dimensions is kept.
+            return _encoder is null ? CreateMetadata() : (_metadata ??= CreateMetadata());
         }
 
         return serviceType.IsInstanceOfType(this) ? this : null;
@@ -174,24 +198,15 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         _loadGate.Dispose();
     }
 
-    private EmbeddingGeneratorMetadata CreateMetadata()
-    {
-        // The declared size comes from the folder's configuration without loading the model; only a folder that
-        // declares none is loaded to find out.
-        var dimensions = _encoder?.Dimensions ?? SentenceEncoderConfigReader.ReadSummary(Directory).Dimensions;
-        if (dimensions is null)
-        {
-            try
-            {
-                dimensions = GetEncoderAsync(CancellationToken.None).GetAwaiter().GetResult().Dimensions;
-            }
-            catch (LocalAIException ex)
-            {
-                Log.LoadFailed(_logger, ModelId, ex.Message);
-            }
-        }
+    private EmbeddingGeneratorMetadata CreateMetadata() =>
+        new(_providerName, _directory is { } directory ? new Uri(Path.GetFullPath(directory)) : null, _modelId, _encoder?.Dimensions);
 
-        return new EmbeddingGeneratorMetadata(OnnxBackend.BackendId, new Uri(Path.GetFullPath(Directory)), ModelId, dimensions);
+    private void ThrowIfAnotherModel(EmbeddingGenerationOptions? options)
+    {
+        if (options?.ModelId is { } wanted && _modelId is { } served && !string.Equals(wanted, served, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"This generator serves model '{served}', not '{wanted}'. Ask the backend for a generator of that model (GetEmbeddingGenerator(\"{wanted}\")).", nameof(options));
+        }
     }
 
     private async ValueTask<SentenceEncoder> GetEncoderAsync(CancellationToken cancellationToken)
@@ -210,23 +225,20 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
                 return raced;
             }
 
-            if (_ensureFiles is not null)
-            {
-                await _ensureFiles(cancellationToken).ConfigureAwait(false);
-            }
-
-            var started = Stopwatch.GetTimestamp();
             try
             {
-                var config = SentenceEncoderConfigReader.Read(Directory, ModelId, _options);
+                var directory = await _locate(cancellationToken).ConfigureAwait(false);
+                _directory = directory;
+                var modelId = _modelId ??= ModelFolder.GetModelId(directory);
+                var started = Stopwatch.GetTimestamp();
+                var config = SentenceEncoderConfigReader.Read(directory, modelId, _options);
                 var encoder = SentenceEncoder.Load(config, _options);
-                Log.ModelLoaded(_logger, ModelId, config.OnnxPath, encoder.Dimensions, config.Pooling, config.Normalize, config.MaxSequenceLength, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                _metadata = null;
+                Log.ModelLoaded(_logger, modelId, config.OnnxPath, encoder.Dimensions, config.Pooling, config.Normalize, config.MaxSequenceLength, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 return _encoder = encoder;
             }
-            catch (InvalidModelFileException ex)
+            catch (LocalAIException ex)
             {
-                Log.LoadFailed(_logger, ModelId, ex.Message);
+                Log.LoadFailed(_logger, _modelId ?? "(default)", ex.Message);
                 throw;
             }
         }
@@ -236,11 +248,11 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         }
     }
 
-    private static string RequireModelPath(OnnxEmbeddingOptions options)
+    private static string RequireModelPath(OnnxBackendOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.ModelPath is { Length: > 0 } path
             ? path
-            : throw new ArgumentException("OnnxEmbeddingOptions.ModelPath is not set: name the folder of a sentence-transformers model exported to ONNX.", nameof(options));
+            : throw new ArgumentException("OnnxBackendOptions.ModelPath is not set: name the folder of a sentence-transformers model exported to ONNX.", nameof(options));
     }
 }

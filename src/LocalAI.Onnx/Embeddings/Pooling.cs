@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace LocalAI.Onnx.Embeddings;
+namespace LocalAI.Onnx;
 
 /// <summary>Pooling and normalisation of one text's token vectors, with <see cref="TensorPrimitives"/>.</summary>
 internal static class Pooling

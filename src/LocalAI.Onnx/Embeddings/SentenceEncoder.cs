@@ -1,37 +1,22 @@
-using System.Diagnostics;
-using LocalAI.Onnx.Models;
-using LocalAI.Onnx.Tokenization;
-using Microsoft.ML.OnnxRuntime;
-
-namespace LocalAI.Onnx.Embeddings;
+namespace LocalAI.Onnx;
 
 /// <summary>
-/// One loaded sentence encoder: the tokenizer, one <see cref="InferenceSession"/> shared by all callers (ONNX Runtime's
-/// <c>Run</c> is thread-safe), and the batching, pooling and normalisation around it.
+/// One loaded sentence encoder: the tokenizer, the model's <see cref="EncoderSession"/> shared by all callers, and the
+/// batching, pooling and normalisation around it.
 /// </summary>
 internal sealed class SentenceEncoder : IDisposable
 {
-    private readonly InferenceSession _session;
-    private readonly string[] _inputNames;
-    private readonly bool _hasAttentionMask;
-    private readonly bool _hasTokenTypeIds;
-    private readonly string[] _outputNames;
-    private readonly int _maxBatchSize;
-    private readonly RunOptions _benchmarkRunOptions = new();
-
-    /// <summary>The fixed cost of one <c>InferenceSession.Run</c>, in tokens: what a sub-batch must save in padding to be worth running apart.</summary>
+    /// <summary>The fixed cost of one model run, in tokens: what a sub-batch must save in padding to be worth running apart.</summary>
     internal const int RunOverheadTokens = 32;
 
-    private SentenceEncoder(SentenceEncoderConfig config, SentenceTokenizer tokenizer, InferenceSession session, ModelSignature signature, int maxBatchSize)
+    private readonly EncoderSession _session;
+    private readonly int _maxBatchSize;
+
+    private SentenceEncoder(SentenceEncoderConfig config, SentenceTokenizer tokenizer, EncoderSession session, int maxBatchSize)
     {
         Config = config;
         Tokenizer = tokenizer;
         _session = session;
-        _inputNames = signature.InputNames;
-        _hasAttentionMask = signature.HasAttentionMask;
-        _hasTokenTypeIds = signature.HasTokenTypeIds;
-        _outputNames = [signature.OutputName];
-        Dimensions = signature.HiddenSize;
         _maxBatchSize = maxBatchSize;
     }
 
@@ -42,19 +27,17 @@ internal sealed class SentenceEncoder : IDisposable
     public SentenceTokenizer Tokenizer { get; }
 
     /// <summary>Gets the size of the sentence vectors.</summary>
-    public int Dimensions { get; }
+    public int Dimensions => _session.Dimensions;
 
-    private long _runTicks;
-
-    /// <summary>Gets the time spent inside <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/> since load, in <see cref="Stopwatch"/> ticks.</summary>
-    public long RunTicks => Interlocked.Read(ref _runTicks);
+    /// <summary>Gets the time spent inside the model runs since load, in <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
+    public long RunTicks => _session.RunTicks;
 
     /// <summary>Loads a model folder: configuration, tokenizer, then the ONNX session, whose inputs and outputs are checked.</summary>
     /// <param name="config">The folder's configuration.</param>
     /// <param name="options">Threading and batching options.</param>
     /// <returns>The encoder.</returns>
     /// <exception cref="InvalidModelFileException">The ONNX file cannot be loaded or is not a sentence encoder.</exception>
-    public static SentenceEncoder Load(SentenceEncoderConfig config, OnnxEmbeddingOptions options)
+    public static SentenceEncoder Load(SentenceEncoderConfig config, OnnxBackendOptions options)
     {
         SentenceTokenizer tokenizer;
         try
@@ -67,34 +50,7 @@ internal sealed class SentenceEncoder : IDisposable
         }
 
         OnnxFileCheck.ThrowIfNotOnnx(config.OnnxPath);
-        using var sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            InterOpNumThreads = 1,
-            IntraOpNumThreads = options.IntraOpNumThreads,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-        };
-        InferenceSession session;
-        try
-        {
-            session = new InferenceSession(config.OnnxPath, sessionOptions);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw new InvalidModelFileException(config.OnnxPath, $"ONNX Runtime cannot load it ({ex.Message.Trim()}). The file is corrupt, truncated or not an ONNX model: export or copy it again.", ex);
-        }
-
-        try
-        {
-            var signature = ModelSignature.Read(config, session);
-            return new SentenceEncoder(config, tokenizer, session, signature, options.MaxBatchSize);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return new SentenceEncoder(config, tokenizer, EncoderSession.Open(config, options.IntraOpNumThreads), options.MaxBatchSize);
     }
 
     /// <summary>Tokenizes texts, truncating each to the model's maximum length.</summary>
@@ -122,13 +78,13 @@ internal sealed class SentenceEncoder : IDisposable
     public float[][] Embed(TokenizedBatch batch, bool sortByLength, CancellationToken cancellationToken)
     {
         var results = new float[batch.Ids.Length][];
-        using var runOptions = new RunOptions();
-        using var registration = cancellationToken.CanBeCanceled ? cancellationToken.Register(static o => ((RunOptions)o!).Terminate = true, runOptions) : default;
+        using var run = _session.BeginRun(cancellationToken);
         foreach (var rows in PlanSubBatches(batch, sortByLength))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var inputs = BuildInputs(batch.Ids, rows);
-            RunAndPool(batch.Ids, rows, inputs, results, runOptions, cancellationToken);
+            using var output = run.Run(inputs);
+            Pool(batch.Ids, rows, inputs.SequenceLength, output.Values, results);
         }
 
         return results;
@@ -211,7 +167,7 @@ internal sealed class SentenceEncoder : IDisposable
         }
 
         var inputIds = new long[batchSize * sequenceLength];
-        var mask = _hasAttentionMask ? new long[inputIds.Length] : null;
+        var mask = _session.HasAttentionMask ? new long[inputIds.Length] : null;
         var padding = Tokenizer.PaddingTokenId;
         for (var r = 0; r < batchSize; r++)
         {
@@ -225,98 +181,29 @@ internal sealed class SentenceEncoder : IDisposable
             mask?.AsSpan(offset, tokens.Length).Fill(1);
         }
 
-        return new SubBatchInputs(inputIds, mask, _hasTokenTypeIds ? new long[inputIds.Length] : null, batchSize, sequenceLength);
+        return new SubBatchInputs(inputIds, mask, _session.HasTokenTypeIds ? new long[inputIds.Length] : null, batchSize, sequenceLength);
     }
 
-    /// <summary>Runs the model on prepared inputs and throws the output away: the cost of <c>InferenceSession.Run</c> alone, for benchmarks.</summary>
+    /// <summary>Runs the model on prepared inputs and throws the output away: the cost of the model run alone, for benchmarks.</summary>
     /// <param name="inputs">The inputs.</param>
-    internal void RunOnly(SubBatchInputs inputs)
-    {
-        var values = CreateValues(inputs);
-        try
-        {
-            using var outputs = _session.Run(_benchmarkRunOptions, _inputNames, values, _outputNames);
-        }
-        finally
-        {
-            foreach (var value in values)
-            {
-                value.Dispose();
-            }
-        }
-    }
-
-    private List<OrtValue> CreateValues(SubBatchInputs inputs)
-    {
-        long[] shape = [inputs.BatchSize, inputs.SequenceLength];
-        var values = new List<OrtValue>(_inputNames.Length);
-        foreach (var name in _inputNames)
-        {
-            var data = name switch
-            {
-                ModelSignature.InputIds => inputs.InputIds,
-                ModelSignature.AttentionMask => inputs.AttentionMask!,
-                _ => inputs.TokenTypeIds!,
-            };
-            values.Add(OrtValue.CreateTensorValueFromMemory(data, shape));
-        }
-
-        return values;
-    }
-
-    private void RunAndPool(int[][] ids, int[] rows, SubBatchInputs inputs, float[][] results, RunOptions runOptions, CancellationToken cancellationToken)
-    {
-        var values = CreateValues(inputs);
-        try
-        {
-            var started = Stopwatch.GetTimestamp();
-            IDisposableReadOnlyCollection<OrtValue> outputs;
-            try
-            {
-                outputs = _session.Run(runOptions, _inputNames, values, _outputNames);
-            }
-            catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException(cancellationToken);
-            }
-
-            Interlocked.Add(ref _runTicks, Stopwatch.GetTimestamp() - started);
-            using (outputs)
-            {
-                var outputShape = outputs[0].GetTensorTypeAndShape().Shape;
-                if (outputShape is not [var b, var s, var h] || b != inputs.BatchSize || s != inputs.SequenceLength || h != Dimensions)
-                {
-                    throw new InvalidModelFileException(Config.OnnxPath, $"its output has shape [{string.Join(", ", outputShape)}] for an input of [{inputs.BatchSize}, {inputs.SequenceLength}]; a sentence encoder returns [batch, sequence, {Dimensions}].", null);
-                }
-
-                var hidden = outputs[0].GetTensorDataAsSpan<float>();
-                var rowSize = inputs.SequenceLength * Dimensions;
-                for (var r = 0; r < rows.Length; r++)
-                {
-                    var vector = new float[Dimensions];
-                    Pooling.Pool(hidden.Slice(r * rowSize, rowSize), ids[rows[r]].Length, Config.Pooling, vector);
-                    if (Config.Normalize)
-                    {
-                        Pooling.Normalize(vector);
-                    }
-
-                    results[rows[r]] = vector;
-                }
-            }
-        }
-        finally
-        {
-            foreach (var value in values)
-            {
-                value.Dispose();
-            }
-        }
-    }
+    internal void RunOnly(SubBatchInputs inputs) => _session.RunOnly(inputs);
 
     /// <inheritdoc/>
-    public void Dispose()
+    public void Dispose() => _session.Dispose();
+
+    private void Pool(int[][] ids, int[] rows, int sequenceLength, ReadOnlySpan<float> hidden, float[][] results)
     {
-        _session.Dispose();
-        _benchmarkRunOptions.Dispose();
+        var rowSize = sequenceLength * Dimensions;
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var vector = new float[Dimensions];
+            Pooling.Pool(hidden.Slice(r * rowSize, rowSize), ids[rows[r]].Length, Config.Pooling, vector);
+            if (Config.Normalize)
+            {
+                Pooling.Normalize(vector);
+            }
+
+            results[rows[r]] = vector;
+        }
     }
 }

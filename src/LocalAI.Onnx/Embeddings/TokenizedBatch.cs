@@ -1,4 +1,4 @@
-namespace LocalAI.Onnx.Embeddings;
+namespace LocalAI.Onnx;
 
 /// <summary>The token ids of a batch of texts, special tokens included.</summary>
 /// <param name="Ids">The ids of each text, in the order given.</param>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace LocalAI.Onnx.Models;
+namespace LocalAI.Onnx;
 
 /// <summary>Finds the files of a sentence-transformers model folder exported to ONNX, and reads what can be read cheaply.</summary>
 internal static class ModelFolder

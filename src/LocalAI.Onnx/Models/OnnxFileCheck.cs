@@ -1,4 +1,4 @@
-namespace LocalAI.Onnx.Models;
+namespace LocalAI.Onnx;
 
 /// <summary>Checks in managed code that a file can be an ONNX model before native code reads it.</summary>
 internal static class OnnxFileCheck

@@ -1,6 +1,5 @@
-using LocalAI.Onnx.Tokenization;
 
-namespace LocalAI.Onnx.Models;
+namespace LocalAI.Onnx;
 
 /// <summary>What a sentence-transformers folder says about its model, with the options' overrides applied.</summary>
 /// <param name="ModelId">The model name (the folder's name unless overridden).</param>

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using LocalAI.Onnx.Tokenization;
 
-namespace LocalAI.Onnx.Models;
+namespace LocalAI.Onnx;
 
 /// <summary>Reads a sentence-transformers folder's configuration files into a <see cref="SentenceEncoderConfig"/>.</summary>
 internal static class SentenceEncoderConfigReader
@@ -14,7 +13,7 @@ internal static class SentenceEncoderConfigReader
     /// <param name="options">Overrides for pooling, normalisation and maximum length.</param>
     /// <returns>The configuration.</returns>
     /// <exception cref="InvalidModelFileException">A required file is missing or a file cannot be used; the message says which and what to do.</exception>
-    public static SentenceEncoderConfig Read(string directory, string? modelId, OnnxEmbeddingOptions options)
+    public static SentenceEncoderConfig Read(string directory, string? modelId, OnnxBackendOptions options)
     {
         if (!Directory.Exists(directory))
         {
@@ -43,12 +42,12 @@ internal static class SentenceEncoderConfigReader
         {
             if (wanted < 2)
             {
-                throw new ArgumentOutOfRangeException(nameof(options), wanted, "OnnxEmbeddingOptions.MaxSequenceLength must be at least 2 (the classification and separator tokens).");
+                throw new ArgumentOutOfRangeException(nameof(options), wanted, "OnnxBackendOptions.MaxSequenceLength must be at least 2 (the classification and separator tokens).");
             }
 
             if (positions is > 0 && wanted > positions)
             {
-                throw new InvalidModelFileException(directory, $"OnnxEmbeddingOptions.MaxSequenceLength is {wanted} but the model has only {positions} positions (config.json max_position_embeddings). Lower the setting.", null);
+                throw new InvalidModelFileException(directory, $"OnnxBackendOptions.MaxSequenceLength is {wanted} but the model has only {positions} positions (config.json max_position_embeddings). Lower the setting.", null);
             }
 
             maxLength = wanted;
@@ -143,7 +142,7 @@ internal static class SentenceEncoderConfigReader
             "cls" or "cls_token" => OnnxPoolingMode.Cls,
             "max" or "max_tokens" => OnnxPoolingMode.Max,
             "mean_sqrt_len_tokens" => OnnxPoolingMode.MeanSqrtLength,
-            _ => throw new InvalidModelFileException(path, $"pooling mode '{mode}' is not supported (mean, cls, max and mean_sqrt_len_tokens are). Set OnnxEmbeddingOptions.Pooling to override it.", null),
+            _ => throw new InvalidModelFileException(path, $"pooling mode '{mode}' is not supported (mean, cls, max and mean_sqrt_len_tokens are). Set OnnxBackendOptions.Pooling to override it.", null),
         };
     }
 

@@ -21,10 +21,6 @@ public sealed partial class RecursiveTextChunker : IChunker
         _options.Validate();
     }
 
-    internal ITokenCounter Counter => _counter;
-
-    internal ChunkingOptions Options => _options;
-
     /// <inheritdoc/>
     public IReadOnlyList<TextChunk> Chunk(string documentId, string text)
     {
@@ -138,7 +134,7 @@ public sealed partial class RecursiveTextChunker : IChunker
             var piece = pieces[i];
             if (current.Count > 0 && currentTokens + piece.Tokens > budget)
             {
-                if (Emit(current, budget, chunks, documentId, context, out var carried))
+                if (Emit(current, chunks, documentId, context, out var carried))
                 {
                     // Overlap: keep the trailing pieces of the emitted chunk that fit in the overlap.
                     var kept = new List<Piece>();
@@ -175,7 +171,7 @@ public sealed partial class RecursiveTextChunker : IChunker
 
         while (current.Count > 0)
         {
-            if (Emit(current, budget, chunks, documentId, context, out var carried))
+            if (Emit(current, chunks, documentId, context, out var carried))
             {
                 break;
             }
@@ -185,7 +181,7 @@ public sealed partial class RecursiveTextChunker : IChunker
     }
 
     /// <summary>Emits the pieces as one chunk when their exact token count fits; otherwise moves trailing pieces out until it does.</summary>
-    private bool Emit(List<Piece> current, int budget, List<TextChunk> chunks, string documentId, string? context, out List<Piece> carried)
+    private bool Emit(List<Piece> current, List<TextChunk> chunks, string documentId, string? context, out List<Piece> carried)
     {
         carried = [];
         var emitted = new List<Piece>(current);

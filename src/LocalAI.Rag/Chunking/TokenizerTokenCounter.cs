@@ -26,7 +26,7 @@ public sealed class TokenizerTokenCounter : ITokenCounter
         ArgumentException.ThrowIfNullOrWhiteSpace(vocabularyPath);
         if (!File.Exists(vocabularyPath))
         {
-            throw new FileNotFoundException($"BERT vocabulary '{vocabularyPath}' does not exist; point Rag:TokenizerVocabularyPath at the model's vocab.txt.", vocabularyPath);
+            throw new FileNotFoundException($"BERT vocabulary '{vocabularyPath}' does not exist; point LocalAI:Rag:TokenizerVocabularyPath at the model's vocab.txt.", vocabularyPath);
         }
 
         return new(BertTokenizer.Create(vocabularyPath, new BertOptions { LowerCaseBeforeTokenization = lowerCase }));

@@ -1,6 +1,7 @@
 using LocalAI;
 using LocalAI.Rag;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,15 +11,16 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers LocalAI.Rag: <c>services.AddLocalAI(b => b.AddOnnxEmbeddings(...).AddRag())</c>.</summary>
 public static class RagLocalAIBuilderExtensions
 {
-    /// <summary>Registers the token counter, the vector store (embedded by default) and the <see cref="RagIndex"/> over the registered embedding generator; settings come from the <c>Rag</c> section of the LocalAI configuration, then <paramref name="configure"/>.</summary>
+    /// <summary>Registers the token counter, the vector store (embedded by default) and the <see cref="RagIndex"/> over the registered embedding generator, with options bound from <c>LocalAI:Rag</c> (when <c>AddLocalAI</c> was given configuration), then changed by <paramref name="configure"/>, validated at start.</summary>
     /// <param name="builder">The LocalAI builder.</param>
     /// <param name="configure">Changes the settings in code.</param>
-    /// <returns>The builder.</returns>
+    /// <returns>The builder, to keep composing.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
     public static ILocalAIBuilder AddRag(this ILocalAIBuilder builder, Action<RagOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Services.AddOptions<RagOptions>();
-        if (builder.Configuration?.GetSection("Rag") is { } section)
+        if (builder.Configuration?.GetSection(RagOptions.SectionName) is { } section && section.Exists())
         {
             options.Bind(section);
         }
@@ -28,10 +30,9 @@ public static class RagLocalAIBuilderExtensions
             options.Configure(configure);
         }
 
-        options.Validate(o => o.Store != RagStoreKind.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString), "Rag:ConnectionString is required when Rag:Store is Postgres.")
-            .ValidateOnStart();
-
+        options.ValidateOnStart();
         var services = builder.Services;
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RagOptions>, RagOptionsValidator>());
         services.TryAddSingleton<ITokenCounter>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<RagOptions>>().Value;

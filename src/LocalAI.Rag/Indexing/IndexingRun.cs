@@ -37,9 +37,9 @@ internal sealed class IndexingRun
     public async Task ExecuteAsync(IEnumerable<RagDocument> documents)
     {
         var token = _cts.Token;
-        if (_index.DeclaredModel is { } declared && await _index.Store.GetModelAsync(token).ConfigureAwait(false) is { } recorded && !recorded.Equals(declared))
+        if (_index.DeclaresModel && await _index.Store.GetModelAsync(token).ConfigureAwait(false) is { } recorded)
         {
-            throw new EmbeddingModelMismatchException(recorded, declared, "RAG indexing");
+            _index.ThrowIfAnotherModel(recorded, "RAG indexing");
         }
 
         var writer = Task.Run(WriteLoopAsync, token);
@@ -98,13 +98,13 @@ internal sealed class IndexingRun
         _finished.Writer.TryComplete(exception);
     }
 
-    public IndexingResult Result() => new(_documents, _chunks, _embedded, _reused, _tokens, _clock.Elapsed);
+    public IndexingResult ToResult() => new(_documents, _chunks, _embedded, _reused, _tokens, _clock.Elapsed);
 
     private async Task AddDocumentAsync(RagDocument document, IReadOnlyList<TextChunk> chunks, CancellationToken token)
     {
         if (_index.MaxInputTokens is { } max && chunks.FirstOrDefault(c => c.TokenCount > max) is { } tooLong)
         {
-            throw new InvalidOperationException($"Chunk {tooLong.Id} has {tooLong.TokenCount} tokens, over the embedding model's maximum input of {max}; lower Rag:ChunkSize.");
+            throw new InvalidOperationException($"Chunk {tooLong.Id} has {tooLong.TokenCount} tokens, over the embedding model's maximum input of {max}; lower LocalAI:Rag:ChunkSize.");
         }
 
         var existing = await _index.Store.GetDocumentAsync(document.Id, token).ConfigureAwait(false);
@@ -190,6 +190,7 @@ internal sealed class IndexingRun
             }
         }
 
+        _index.Learn(identity);
         await _index.VerifyModelAsync(identity, token).ConfigureAwait(false);
         Interlocked.Add(ref _embedded, texts.Count);
         for (var i = 0; i < batch.Count; i++)
@@ -232,9 +233,9 @@ internal sealed class IndexingRun
             if (group.Any(d => d.Records.Count > 0))
             {
                 // Documents whose chunks were all reused still need the model recorded before the first write.
-                if (_index.DeclaredModel is { } declared)
+                if (_index.KnownModel is { } known)
                 {
-                    await _index.VerifyModelAsync(declared, token).ConfigureAwait(false);
+                    await _index.VerifyModelAsync(known, token).ConfigureAwait(false);
                 }
                 else if (await _index.Store.GetModelAsync(token).ConfigureAwait(false) is null)
                 {

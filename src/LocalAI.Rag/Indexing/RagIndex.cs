@@ -12,7 +12,8 @@ public sealed class RagIndex
     private readonly ILogger _logger;
     private readonly RecursiveTextChunker _textChunker;
     private readonly MarkdownChunker _markdownChunker;
-    private readonly EmbeddingModelIdentity? _declared;
+    private EmbeddingModelIdentity? _declared;
+    private EmbeddingModelIdentity? _learned;
     private EmbeddingModelIdentity? _verified;
 
     /// <summary>Initializes a new instance of the <see cref="RagIndex"/> class.</summary>
@@ -22,6 +23,12 @@ public sealed class RagIndex
     /// <param name="options">Chunking and batching settings.</param>
     /// <param name="logger">The logger.</param>
     /// <exception cref="ArgumentException">The chunk size exceeds the embedding model's maximum input.</exception>
+    /// <remarks>
+    /// Nothing is embedded here. The embedding model's identity (name and dimensions) is taken from the generator's
+    /// <see cref="EmbeddingGeneratorMetadata"/> when it declares both, else from the first embeddings it produces (a
+    /// generator that loads its model on first use may not know its dimensions before); the store's model is checked
+    /// against it before vectors are written or searched.
+    /// </remarks>
     public RagIndex(
         IEmbeddingGenerator<string, Embedding<float>> generator,
         IVectorStore store,
@@ -45,14 +52,13 @@ public sealed class RagIndex
         if (maxInput is { } max && _options.Chunking.ChunkSize > max)
         {
             throw new ArgumentException(
-                $"Chunk size {_options.Chunking.ChunkSize} tokens exceeds the embedding model's maximum input of {max} tokens; chunks would be truncated silently. Set Rag:ChunkSize to {max} or less.",
+                $"Chunk size {_options.Chunking.ChunkSize} tokens exceeds the embedding model's maximum input of {max} tokens; chunks would be truncated silently. Set LocalAI:Rag:ChunkSize to {max} or less.",
                 nameof(options));
         }
 
         MaxInputTokens = maxInput;
         _textChunker = new RecursiveTextChunker(tokenCounter, _options.Chunking);
         _markdownChunker = new MarkdownChunker(tokenCounter, _options.Chunking);
-        _declared = EmbeddingModelIdentity.FromGenerator(generator);
     }
 
     /// <summary>Gets the vector store.</summary>
@@ -94,7 +100,7 @@ public sealed class RagIndex
     {
         var run = new IndexingRun(this, total, progress, cancellationToken);
         await run.ExecuteAsync(documents).ConfigureAwait(false);
-        var result = run.Result();
+        var result = run.ToResult();
         Log.Indexed(_logger, result.Documents, result.Chunks, result.ChunksEmbedded, result.ChunksReused, result.Elapsed);
         return result;
     }
@@ -154,14 +160,11 @@ public sealed class RagIndex
             return [];
         }
 
-        if (_declared is not null && !_declared.Equals(recorded))
-        {
-            throw new EmbeddingModelMismatchException(recorded, _declared, "RAG search");
-        }
-
+        ThrowIfAnotherModel(recorded, "RAG search");
         var embeddings = await _generator.GenerateAsync([query], cancellationToken: cancellationToken).ConfigureAwait(false);
         var embedding = embeddings[0];
         var actual = IdentityOf(embedding);
+        Learn(actual);
         if (!actual.Equals(recorded))
         {
             throw new EmbeddingModelMismatchException(recorded, actual, "RAG search");
@@ -184,10 +187,53 @@ public sealed class RagIndex
 
     internal RagIndexOptions Options => _options;
 
-    internal EmbeddingModelIdentity? DeclaredModel => _declared;
+    /// <summary>Gets the generator's model identity: as its metadata declares it, else as its first embeddings showed it; <see langword="null"/> before either.</summary>
+    internal EmbeddingModelIdentity? KnownModel
+    {
+        get
+        {
+            if (Volatile.Read(ref _declared) is { } declared)
+            {
+                return declared;
+            }
 
-    internal EmbeddingModelIdentity IdentityOf(Embedding<float> embedding) =>
-        new(embedding.ModelId ?? _declared?.Model ?? _generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? _generator.GetService<EmbeddingGeneratorMetadata>()?.ProviderName ?? "unknown", embedding.Vector.Length);
+            if (EmbeddingModelIdentity.FromGenerator(_generator) is { } now)
+            {
+                Volatile.Write(ref _declared, now);
+                return now;
+            }
+
+            return Volatile.Read(ref _learned);
+        }
+    }
+
+    internal EmbeddingModelIdentity IdentityOf(Embedding<float> embedding)
+    {
+        var metadata = embedding.ModelId is null ? _generator.GetService<EmbeddingGeneratorMetadata>() : null;
+        return new(embedding.ModelId ?? metadata?.DefaultModelId ?? metadata?.ProviderName ?? "unknown", embedding.Vector.Length);
+    }
+
+    /// <summary>Remembers the identity of the first embeddings the generator produced, for a generator whose metadata does not declare it.</summary>
+    internal void Learn(EmbeddingModelIdentity identity) => Interlocked.CompareExchange(ref _learned, identity, null);
+
+    /// <summary>Throws when the store's model is not the generator's, as far as that is known without embedding anything: the whole identity, else the model name its metadata declares.</summary>
+    internal void ThrowIfAnotherModel(EmbeddingModelIdentity recorded, string context)
+    {
+        if (KnownModel is { } known)
+        {
+            if (!known.Equals(recorded))
+            {
+                throw new EmbeddingModelMismatchException(recorded, known, context);
+            }
+        }
+        else if (_generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId is { } name && !string.Equals(name, recorded.Model, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new EmbeddingModelMismatchException($"{context}: expected embeddings of {recorded}, got embeddings of model '{name}'. Vectors of different models are never compared; re-index with one model.");
+        }
+    }
+
+    /// <summary>Returns whether anything is known of the generator's model without embedding: its identity, or at least its declared name.</summary>
+    internal bool DeclaresModel => KnownModel is not null || _generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId is not null;
 
     /// <summary>Records the model in the store on first use, or checks it; once per identity.</summary>
     internal async Task VerifyModelAsync(EmbeddingModelIdentity model, CancellationToken cancellationToken)

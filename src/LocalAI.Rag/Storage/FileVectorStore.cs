@@ -12,7 +12,7 @@ public sealed class FileVectorStore : IVectorStore
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private volatile StoreSnapshot? _snapshot;
-    private FileStream? _log;
+    private FileStream? _file;
     private long _liveBytes;
     private bool _disposed;
 
@@ -68,7 +68,7 @@ public sealed class FileVectorStore : IVectorStore
                 return;
             }
 
-            await AppendAsync(StoreLog.ModelPayload(model), cancellationToken).ConfigureAwait(false);
+            await AppendAsync(StoreFileFormat.ModelPayload(model), cancellationToken).ConfigureAwait(false);
             _snapshot = new StoreSnapshot(model, snapshot.Documents, snapshot.ChunkCount, _options.UseInt8);
         }
         finally
@@ -107,7 +107,7 @@ public sealed class FileVectorStore : IVectorStore
                 normalized.Add(new DocumentRecords(document.DocumentId, [.. document.Records.Select(r => Normalize(r, model))]));
             }
 
-            var payload = StoreLog.ReplacePayload(normalized);
+            var payload = StoreFileFormat.ReplacePayload(normalized);
             await AppendAsync(payload, cancellationToken).ConfigureAwait(false);
 
             var builder = snapshot.Documents.ToBuilder();
@@ -156,7 +156,7 @@ public sealed class FileVectorStore : IVectorStore
                 return false;
             }
 
-            await AppendAsync(StoreLog.DeletePayload(documentId), cancellationToken).ConfigureAwait(false);
+            await AppendAsync(StoreFileFormat.DeletePayload(documentId), cancellationToken).ConfigureAwait(false);
             _liveBytes -= EstimateBytes(old, snapshot.Model?.Dimensions ?? 0);
             _snapshot = new StoreSnapshot(snapshot.Model, snapshot.Documents.Remove(documentId), snapshot.ChunkCount - old.Records.Count, _options.UseInt8);
             return true;
@@ -235,10 +235,10 @@ public sealed class FileVectorStore : IVectorStore
             }
 
             _disposed = true;
-            if (_log is not null)
+            if (_file is not null)
             {
-                await _log.DisposeAsync().ConfigureAwait(false);
-                _log = null;
+                await _file.DisposeAsync().ConfigureAwait(false);
+                _file = null;
             }
         }
         finally
@@ -278,23 +278,23 @@ public sealed class FileVectorStore : IVectorStore
             File.Delete(temp); // a compaction that never reached its rename
         }
 
-        var log = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
+        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
         try
         {
             EmbeddingModelIdentity? model = null;
             var documents = ImmutableDictionary.CreateBuilder<string, DocumentRecords>(StringComparer.Ordinal);
-            var good = StoreLog.Replay(log, reader =>
+            var good = StoreFileFormat.Replay(file, reader =>
             {
                 switch (reader.ReadByte())
                 {
-                    case StoreLog.OpModel:
+                    case StoreFileFormat.OpModel:
                         model = new EmbeddingModelIdentity(reader.ReadString(), reader.ReadInt32());
                         break;
-                    case StoreLog.OpReplace:
+                    case StoreFileFormat.OpReplace:
                         var count = reader.ReadInt32();
                         for (var i = 0; i < count; i++)
                         {
-                            var document = StoreLog.ReadDocument(reader);
+                            var document = StoreFileFormat.ReadDocument(reader);
                             if (document.Records.Count == 0)
                             {
                                 documents.Remove(document.DocumentId);
@@ -306,7 +306,7 @@ public sealed class FileVectorStore : IVectorStore
                         }
 
                         break;
-                    case StoreLog.OpDelete:
+                    case StoreFileFormat.OpDelete:
                         documents.Remove(reader.ReadString());
                         break;
                     default:
@@ -316,19 +316,19 @@ public sealed class FileVectorStore : IVectorStore
 
             if (good == 0)
             {
-                log.SetLength(0);
-                log.Write(StoreLog.Magic);
-                log.Flush(flushToDisk: true);
+                file.SetLength(0);
+                file.Write(StoreFileFormat.Magic);
+                file.Flush(flushToDisk: true);
             }
-            else if (good < log.Length)
+            else if (good < file.Length)
             {
-                Log.TornTail(_logger, path, log.Length - good);
-                log.SetLength(good);
-                log.Flush(flushToDisk: true);
+                Log.TornTail(_logger, path, file.Length - good);
+                file.SetLength(good);
+                file.Flush(flushToDisk: true);
             }
 
-            log.Seek(0, SeekOrigin.End);
-            _log = log;
+            file.Seek(0, SeekOrigin.End);
+            _file = file;
             var chunks = documents.Values.Sum(d => (long)d.Records.Count);
             var snapshot = new StoreSnapshot(model, documents.ToImmutable(), chunks, _options.UseInt8);
             _liveBytes = EstimateLiveBytes(snapshot);
@@ -337,7 +337,7 @@ public sealed class FileVectorStore : IVectorStore
         }
         catch
         {
-            log.Dispose();
+            file.Dispose();
             throw;
         }
     }
@@ -345,27 +345,27 @@ public sealed class FileVectorStore : IVectorStore
     private async Task AppendAsync(byte[] payload, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var frame = StoreLog.Frame(payload);
-        var log = _log!;
-        var start = log.Position;
+        var frame = StoreFileFormat.Frame(payload);
+        var file = _file!;
+        var start = file.Position;
         try
         {
-            await log.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
-            log.Flush(flushToDisk: _options.FlushToDisk);
+            await file.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+            file.Flush(flushToDisk: _options.FlushToDisk);
         }
         catch
         {
             // Undo a partial append so the next record starts at a good offset (replay would drop it anyway).
-            log.SetLength(start);
-            log.Seek(start, SeekOrigin.Begin);
+            file.SetLength(start);
+            file.Seek(start, SeekOrigin.Begin);
             throw;
         }
     }
 
     private async Task CompactIfWorthAsync(CancellationToken cancellationToken)
     {
-        var log = _log!;
-        var before = log.Length;
+        var file = _file!;
+        var before = file.Length;
         if (before < _options.CompactionMinimumBytes || before < 2 * _liveBytes)
         {
             return;
@@ -377,27 +377,27 @@ public sealed class FileVectorStore : IVectorStore
         var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         await using (output.ConfigureAwait(false))
         {
-            await output.WriteAsync(StoreLog.Magic.ToArray(), cancellationToken).ConfigureAwait(false);
+            await output.WriteAsync(StoreFileFormat.Magic.ToArray(), cancellationToken).ConfigureAwait(false);
             if (snapshot.Model is not null)
             {
-                await output.WriteAsync(StoreLog.Frame(StoreLog.ModelPayload(snapshot.Model)), cancellationToken).ConfigureAwait(false);
+                await output.WriteAsync(StoreFileFormat.Frame(StoreFileFormat.ModelPayload(snapshot.Model)), cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var group in snapshot.Documents.Values.Chunk(256))
             {
-                await output.WriteAsync(StoreLog.Frame(StoreLog.ReplacePayload(group)), cancellationToken).ConfigureAwait(false);
+                await output.WriteAsync(StoreFileFormat.Frame(StoreFileFormat.ReplacePayload(group)), cancellationToken).ConfigureAwait(false);
             }
 
             output.Flush(flushToDisk: true);
         }
 
-        // The rename is atomic: a crash leaves either the old log or the compacted one.
-        await log.DisposeAsync().ConfigureAwait(false);
-        _log = null;
+        // The rename is atomic: a crash leaves either the old file or the compacted one.
+        await file.DisposeAsync().ConfigureAwait(false);
+        _file = null;
         File.Move(temp, path, overwrite: true);
-        _log = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
-        _log.Seek(0, SeekOrigin.End);
-        Log.Compacted(_logger, path, before, _log.Length);
+        _file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
+        _file.Seek(0, SeekOrigin.End);
+        Log.Compacted(_logger, path, before, _file.Length);
     }
 
     private static long EstimateLiveBytes(StoreSnapshot snapshot)

@@ -19,7 +19,7 @@ public sealed class FileVectorStoreOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool FlushToDisk { get; set; } = true;
 
-    /// <summary>Gets or sets the log size, in bytes, below which the log is never compacted.</summary>
+    /// <summary>Gets or sets the store file size, in bytes, below which the file is never compacted.</summary>
     /// <value>The default value is 4 MiB.</value>
     public long CompactionMinimumBytes { get; set; } = 4L << 20;
 }

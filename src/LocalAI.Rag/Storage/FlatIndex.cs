@@ -28,8 +28,6 @@ internal sealed class FlatIndex
 
     public int Dimensions { get; }
 
-    public bool HasInt8 => _quantized is not null;
-
     public static FlatIndex Build(IReadOnlyList<VectorRecord> rows, int dimensions, bool int8)
     {
         var array = rows as VectorRecord[] ?? [.. rows];

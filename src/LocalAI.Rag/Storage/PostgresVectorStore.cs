@@ -33,7 +33,7 @@ public sealed partial class PostgresVectorStore : IVectorStore
     private PostgresVectorStore(NpgsqlDataSource dataSource, PostgresVectorStoreOptions options, bool ownsDataSource)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        if (!CollectionNamePattern().IsMatch(options.CollectionName))
+        if (!IsValidCollectionName(options.CollectionName))
         {
             throw new ArgumentException($"Collection name '{options.CollectionName}' must be lower-case letters, digits and underscores (at most 40), starting with a letter.", nameof(options));
         }
@@ -509,6 +509,11 @@ public sealed partial class PostgresVectorStore : IVectorStore
             throw new EmbeddingModelMismatchException(recorded, offered, $"PostgreSQL collection '{_options.CollectionName}'");
         }
     }
+
+    /// <summary>Returns whether a collection name is a plain lower-case identifier the table name can be built from.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns><see langword="true"/> for lower-case letters, digits and underscores (at most 40), starting with a letter.</returns>
+    internal static bool IsValidCollectionName(string? name) => name is not null && CollectionNamePattern().IsMatch(name);
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,39}$")]
     private static partial Regex CollectionNamePattern();

@@ -12,8 +12,6 @@ internal sealed class TopK
         _heap = new PriorityQueue<int, float>(_k + 1);
     }
 
-    public float Threshold => _heap.Count < _k ? float.NegativeInfinity : PeekScore();
-
     public void Add(int row, float score)
     {
         if (_heap.Count < _k)

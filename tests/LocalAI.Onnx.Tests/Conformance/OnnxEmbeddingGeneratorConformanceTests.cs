@@ -7,7 +7,7 @@ namespace LocalAI.Onnx.Tests.Conformance;
 /// <summary>The shared embedding suite against the tiny random-weight sentence encoder, served by a backend as the router gets it.</summary>
 public sealed class OnnxEmbeddingGeneratorConformanceTests : EmbeddingGeneratorConformanceTests, IAsyncLifetime
 {
-    private readonly OnnxBackend _backend = new(new OnnxEmbeddingOptions { ModelPath = Fixtures.TinyBert });
+    private readonly OnnxBackend _backend = new(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = Fixtures.TinyBert });
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LocalAI.Testing.Models;
 
 namespace LocalAI.Onnx.Tests.Support;
 
@@ -7,8 +8,8 @@ internal static class Fixtures
 {
     public static string Root { get; } = Path.Combine(AppContext.BaseDirectory, "Fixtures");
 
-    /// <summary>Gets the tiny random-weight BERT sentence encoder folder (sentence-transformers layout, ONNX export).</summary>
-    public static string TinyBert { get; } = Path.Combine(Root, "tiny-bert-st");
+    /// <summary>Gets the tiny random-weight BERT sentence encoder folder (sentence-transformers layout, ONNX export), shared through LocalAI.Testing.Models.</summary>
+    public static string TinyBert => TinyBertModel.FolderPath;
 
     /// <summary>Gets the reference cases computed by sentence-transformers.</summary>
     public static IReadOnlyList<ReferenceCase> ReferenceCases { get; } = LoadReferenceCases();

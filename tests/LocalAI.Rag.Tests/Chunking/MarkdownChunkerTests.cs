@@ -2,7 +2,7 @@ namespace LocalAI.Rag.Tests;
 
 public sealed class MarkdownChunkerTests
 {
-    private static readonly TokenizerTokenCounter Bert = TokenizerTokenCounter.FromBertVocabulary(RepositoryPaths.Fixture("bert-vocab.txt"));
+    private static readonly TokenizerTokenCounter Bert = TokenizerTokenCounter.FromBertVocabulary(TinyBertModel.VocabularyPath);
 
     [Fact]
     public void Each_chunk_keeps_its_heading_path_as_context()

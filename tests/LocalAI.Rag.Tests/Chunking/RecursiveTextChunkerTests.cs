@@ -2,7 +2,7 @@ namespace LocalAI.Rag.Tests;
 
 public sealed class RecursiveTextChunkerTests
 {
-    private static readonly TokenizerTokenCounter Bert = TokenizerTokenCounter.FromBertVocabulary(RepositoryPaths.Fixture("bert-vocab.txt"));
+    private static readonly TokenizerTokenCounter Bert = TokenizerTokenCounter.FromBertVocabulary(TinyBertModel.VocabularyPath);
 
     internal static string SampleText(int paragraphs, int seed = 7)
     {

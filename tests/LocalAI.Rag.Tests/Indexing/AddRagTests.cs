@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LocalAI.Rag.Tests;
 
@@ -18,7 +19,7 @@ public sealed class AddRagTests : IDisposable
             ["Rag:StorePath"] = _dir.File("di.ragstore"),
             ["Rag:ChunkSize"] = "64",
             ["Rag:ChunkOverlap"] = "8",
-            ["Rag:TokenizerVocabularyPath"] = RepositoryPaths.Fixture("bert-vocab.txt"),
+            ["Rag:TokenizerVocabularyPath"] = TinyBertModel.VocabularyPath,
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new HashingEmbeddingGenerator());
@@ -44,7 +45,26 @@ public sealed class AddRagTests : IDisposable
         services.AddLocalAI(b => b.AddRag(o => o.Store = RagStoreKind.Postgres));
         using var provider = services.BuildServiceProvider();
 
-        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RagOptions>>().Value);
-        Assert.Contains("ConnectionString", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<RagOptions>>().Value);
+        Assert.Contains("LocalAI:Rag:ConnectionString is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Out_of_range_settings_fail_validation_with_their_configuration_keys()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Rag:ChunkSize"] = "4",
+            ["Rag:MaxConcurrency"] = "0",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLocalAI(configuration, b => b.AddRag(o => o.EmbeddingBatchSize = 0));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<RagOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.StartsWith("LocalAI:Rag:ChunkSize is 4;", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("LocalAI:Rag:MaxConcurrency is 0;", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("LocalAI:Rag:EmbeddingBatchSize is 0;", StringComparison.Ordinal));
     }
 }

@@ -91,6 +91,41 @@ public sealed class RagIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task A_generator_that_declares_its_dimensions_only_after_its_first_call_indexes_and_searches()
+    {
+        await using var store = NewStore();
+        var lazy = new HashingEmbeddingGenerator { DeclaresDimensionsAfterFirstCall = true };
+        var index = NewIndex(lazy, store);
+
+        Assert.Equal(0, lazy.Calls);
+        var result = await index.IndexDocumentAsync("doc", Paragraphs(3));
+        var hits = await index.SearchAsync("topic1");
+
+        Assert.Equal(3, result.ChunksEmbedded);
+        Assert.Equal(new EmbeddingModelIdentity("hashing-test", 64), await store.GetModelAsync());
+        Assert.NotEmpty(hits);
+    }
+
+    [Fact]
+    public async Task Another_model_is_detected_with_generators_that_declare_their_dimensions_late()
+    {
+        await using var store = NewStore();
+        await NewIndex(new HashingEmbeddingGenerator("model-a", 64), store).IndexDocumentAsync("doc", Paragraphs(3));
+        var otherModel = new HashingEmbeddingGenerator("model-b", 64) { DeclaresDimensionsAfterFirstCall = true };
+        var otherDims = new HashingEmbeddingGenerator("model-a", 32) { DeclaresDimensionsAfterFirstCall = true };
+
+        // The declared name is enough to refuse another model before embedding anything; other dimensions show in the first batch.
+        await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => NewIndex(otherModel, store).IndexDocumentAsync("doc2", Paragraphs(3)));
+        await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => NewIndex(otherModel, store).SearchAsync("topic1"));
+        Assert.Equal(0, otherModel.Inputs);
+        var index = NewIndex(otherDims, store);
+        await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => index.IndexDocumentAsync("doc2", Paragraphs(3)));
+        await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => index.SearchAsync("topic1"));
+        Assert.Equal(3, await store.CountAsync());
+        Assert.Empty(await store.GetDocumentAsync("doc2"));
+    }
+
+    [Fact]
     public async Task A_failing_embedder_leaves_the_document_as_it_was()
     {
         var generator = new HashingEmbeddingGenerator();

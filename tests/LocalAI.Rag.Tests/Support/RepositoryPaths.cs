@@ -4,8 +4,6 @@ internal static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
-    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
-
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

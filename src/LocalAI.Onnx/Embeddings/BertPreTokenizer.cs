@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace LocalAI.Onnx.Tokenization;
+namespace LocalAI.Onnx;
 
 /// <summary>
 /// The BERT basic tokenizer, done per Unicode scalar value exactly as Hugging Face's <c>BertNormalizer</c> and

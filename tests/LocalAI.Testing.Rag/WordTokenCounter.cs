@@ -1,7 +1,10 @@
-namespace LocalAI.Rag.Tests;
+using LocalAI.Rag;
+
+namespace LocalAI.Testing.Rag;
 
 /// <summary>Counts whitespace-separated words; a fast, predictable counter for tests of logic that does not depend on the tokenizer.</summary>
-internal sealed class WordTokenCounter : ITokenCounter
+public sealed class WordTokenCounter : ITokenCounter
 {
+    /// <inheritdoc/>
     public int CountTokens(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
 }

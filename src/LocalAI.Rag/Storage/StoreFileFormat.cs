@@ -5,8 +5,12 @@ using System.Text;
 
 namespace LocalAI.Rag;
 
-/// <summary>The embedded store's append-only log: a header, then records <c>[length:int32][crc32:uint32][payload]</c>; a torn or corrupt tail is dropped on open.</summary>
-internal static class StoreLog
+/// <summary>
+/// The file format of the embedded store: an append-only sequence of records after an 8-byte header, each record
+/// <c>[length:int32][crc32:uint32][payload]</c> whose payload starts with its operation (model, replace, delete); a torn
+/// or corrupt tail is dropped on open.
+/// </summary>
+internal static class StoreFileFormat
 {
     public const int HeaderLength = 8;
     public const byte OpModel = 1;

@@ -1,25 +1,35 @@
 using System.Globalization;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Rag.Tests;
+namespace LocalAI.Testing.Rag;
 
 /// <summary>
 /// A deterministic test embedder: each lower-cased word is hashed (FNV-1a) into one of <c>dimensions</c> buckets with a sign,
 /// then the vector is normalised. It is a stand-in to test the pipeline's logic, not a semantic model.
 /// </summary>
-internal sealed class HashingEmbeddingGenerator(string model = "hashing-test", int dimensions = 64) : IEmbeddingGenerator<string, Embedding<float>>
+/// <param name="model">The model name it declares and puts on every embedding.</param>
+/// <param name="dimensions">The size of its vectors.</param>
+public sealed class HashingEmbeddingGenerator(string model = "hashing-test", int dimensions = 64) : IEmbeddingGenerator<string, Embedding<float>>
 {
     private int _calls;
     private int _inputs;
 
+    /// <summary>Gets the number of <see cref="GenerateAsync"/> calls.</summary>
     public int Calls => Volatile.Read(ref _calls);
 
+    /// <summary>Gets the number of texts embedded.</summary>
     public int Inputs => Volatile.Read(ref _inputs);
 
+    /// <summary>Gets or sets what runs before each batch is embedded (to gate or fail it).</summary>
     public Func<IReadOnlyList<string>, CancellationToken, Task>? BeforeBatch { get; set; }
 
+    /// <summary>Gets or sets the model description <see cref="GetService"/> returns, for tests of the declared maximum input.</summary>
     public LocalModelInfo? ModelInfo { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether the metadata leaves the dimensions out until the first call, as a generator that loads its model on first use does.</summary>
+    public bool DeclaresDimensionsAfterFirstCall { get; set; }
+
+    /// <inheritdoc/>
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var texts = values.ToList();
@@ -39,16 +49,23 @@ internal sealed class HashingEmbeddingGenerator(string model = "hashing-test", i
         return result;
     }
 
+    /// <inheritdoc/>
     public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("hashing", null, model, dimensions)
+        serviceType == typeof(EmbeddingGeneratorMetadata)
+            ? new EmbeddingGeneratorMetadata("hashing", null, model, DeclaresDimensionsAfterFirstCall && Calls == 0 ? null : dimensions)
         : serviceType == typeof(LocalModelInfo) ? ModelInfo
         : serviceType.IsInstanceOfType(this) ? this
         : null;
 
+    /// <inheritdoc/>
     public void Dispose()
     {
     }
 
+    /// <summary>Embeds one text as this generator does.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="dimensions">The size of the vector.</param>
+    /// <returns>The unit vector (zero for a text without words).</returns>
     public static float[] Embed(string text, int dimensions)
     {
         var vector = new float[dimensions];

@@ -1,7 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace LocalAI.Onnx.Models;
+namespace LocalAI.Onnx;
 
 /// <summary>The inputs and output of an ONNX sentence encoder, checked against what a BERT-family transformer export has.</summary>
 /// <param name="InputNames">The inputs, in the session's order.</param>

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
-namespace LocalAI.Onnx.Tokenization;
+namespace LocalAI.Onnx;
 
 /// <summary>
 /// Turns a text into the token ids a BERT-family sentence encoder expects: special tokens matched verbatim, the BERT basic

@@ -1,4 +1,4 @@
-namespace LocalAI.Onnx.Embeddings;
+namespace LocalAI.Onnx;
 
 /// <summary>The padded model inputs of one sub-batch, row after row.</summary>
 /// <param name="InputIds">Token ids, padded with the padding id.</param>

@@ -1,6 +1,6 @@
 using Microsoft.ML.Tokenizers;
 
-namespace LocalAI.Onnx.Tokenization;
+namespace LocalAI.Onnx;
 
 /// <summary>Splits at single spaces only: the text it sees is already split into words by <see cref="BertPreTokenizer"/> and joined with spaces.</summary>
 internal sealed class SpacePreTokenizer : PreTokenizer

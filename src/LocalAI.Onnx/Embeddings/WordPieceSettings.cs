@@ -1,4 +1,4 @@
-namespace LocalAI.Onnx.Tokenization;
+namespace LocalAI.Onnx;
 
 /// <summary>Everything a BERT-family WordPiece tokenizer needs besides its vocabulary.</summary>
 /// <param name="Normalizer">The text clean-up before splitting into words.</param>

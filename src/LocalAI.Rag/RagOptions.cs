@@ -3,6 +3,9 @@ namespace LocalAI.Rag;
 /// <summary>Settings of <c>AddRag()</c>, bound from the <c>LocalAI:Rag</c> configuration section.</summary>
 public sealed class RagOptions
 {
+    /// <summary>The configuration section, under <c>LocalAI</c>, these options bind from.</summary>
+    public const string SectionName = "Rag";
+
     /// <summary>Gets or sets the vector store.</summary>
     /// <value>The default value is <see cref="RagStoreKind.Embedded"/>.</value>
     public RagStoreKind Store { get; set; } = RagStoreKind.Embedded;

@@ -1,7 +1,7 @@
 namespace LocalAI.Onnx;
 
-/// <summary>Options of the ONNX Runtime embedding backend, bound from the <c>LocalAI:Onnx</c> configuration section when present.</summary>
-public sealed class OnnxEmbeddingOptions
+/// <summary>Options of the ONNX Runtime embedding backend, bound from the <c>LocalAI:&lt;id&gt;</c> configuration section (<c>LocalAI:onnx</c> for the default id).</summary>
+public sealed class OnnxBackendOptions
 {
     /// <summary>Gets or sets the folder of the default model: a sentence-transformers model exported to ONNX (<c>model.onnx</c> or <c>onnx/model.onnx</c>, and <c>tokenizer.json</c> or <c>vocab.txt</c>).</summary>
     /// <value>The default value is <see langword="null"/>: the first model folder found under <see cref="ModelsDirectory"/>.</value>

@@ -1,4 +1,4 @@
-namespace LocalAI.Onnx.Tokenization;
+namespace LocalAI.Onnx;
 
 /// <summary>The text clean-up a BERT-family tokenizer applies before splitting into words (Hugging Face's <c>BertNormalizer</c>).</summary>
 /// <param name="CleanText">Removes control characters and turns every whitespace character into a space.</param>

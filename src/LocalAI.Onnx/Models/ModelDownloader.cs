@@ -1,12 +1,11 @@
 using System.Net;
 using System.Security.Cryptography;
-using LocalAI.Onnx.Diagnostics;
 using Microsoft.Extensions.Logging;
 
-namespace LocalAI.Onnx.Download;
+namespace LocalAI.Onnx;
 
 /// <summary>Downloads a model folder file by file from a base address, checking <c>model.onnx</c> against its SHA-256 before it is put in place.</summary>
-internal sealed class ModelDownloader(HttpClient httpClient, ILogger logger)
+internal sealed class ModelDownloader(HttpClient httpClient, string backendId, ILogger logger)
 {
     /// <summary>The files fetched when the options name none.</summary>
     public static readonly IReadOnlyList<string> DefaultFiles =
@@ -65,10 +64,10 @@ internal sealed class ModelDownloader(HttpClient httpClient, ILogger logger)
             {
                 if (response.StatusCode == HttpStatusCode.NotFound)
                 {
-                    throw new InvalidModelFileException(fileUrl.ToString(), $"the server has no {file} (HTTP 404). Check OnnxEmbeddingOptions.DownloadUrl.", null);
+                    throw new InvalidModelFileException(fileUrl.ToString(), $"the server has no {file} (HTTP 404). Check LocalAI:{backendId}:DownloadUrl.", null);
                 }
 
-                throw new BackendUnavailableException($"Downloading {fileUrl} failed with HTTP {(int)response.StatusCode} {response.ReasonPhrase}. Check the address and that the server is up, then retry.") { BackendId = OnnxBackend.BackendId };
+                throw new BackendUnavailableException($"Downloading {fileUrl} failed with HTTP {(int)response.StatusCode} {response.ReasonPhrase}. Check the address and that the server is up, then retry.") { BackendId = backendId };
             }
 
             var total = response.Content.Headers.ContentLength;
@@ -119,7 +118,7 @@ internal sealed class ModelDownloader(HttpClient httpClient, ILogger logger)
             if (required && !string.Equals(actual, sha256.Trim(), StringComparison.OrdinalIgnoreCase))
             {
                 File.Delete(temporary);
-                throw new InvalidModelFileException(fileUrl.ToString(), $"its SHA-256 is {actual} but OnnxEmbeddingOptions.DownloadSha256 is {sha256.Trim().ToLowerInvariant()}; the file was deleted. The server serves another file than expected: check the address and the checksum.", null);
+                throw new InvalidModelFileException(fileUrl.ToString(), $"its SHA-256 is {actual} but LocalAI:{backendId}:DownloadSha256 is {sha256.Trim().ToLowerInvariant()}; the file was deleted. The server serves another file than expected: check the address and the checksum.", null);
             }
 
             File.Move(temporary, target, overwrite: true);
@@ -130,7 +129,7 @@ internal sealed class ModelDownloader(HttpClient httpClient, ILogger logger)
 
         if (!hasVocabulary)
         {
-            throw new InvalidModelFileException(root.ToString(), "the server has neither tokenizer.json nor vocab.txt, so the model cannot tokenize. Check OnnxEmbeddingOptions.DownloadUrl and DownloadFiles.", null);
+            throw new InvalidModelFileException(root.ToString(), $"the server has neither tokenizer.json nor vocab.txt, so the model cannot tokenize. Check LocalAI:{backendId}:DownloadUrl and DownloadFiles.", null);
         }
 
         Log.Downloaded(logger, modelId, completed);
@@ -145,11 +144,11 @@ internal sealed class ModelDownloader(HttpClient httpClient, ILogger logger)
         }
         catch (HttpRequestException ex)
         {
-            throw new BackendUnavailableException($"Downloading {url} failed: {ex.Message}. Check the address and the network, then retry.", ex) { BackendId = OnnxBackend.BackendId };
+            throw new BackendUnavailableException($"Downloading {url} failed: {ex.Message}. Check the address and the network, then retry.", ex) { BackendId = backendId };
         }
     }
 
-    private static async Task<int> ReadAsync(Stream source, byte[] buffer, Uri url, CancellationToken cancellationToken)
+    private async Task<int> ReadAsync(Stream source, byte[] buffer, Uri url, CancellationToken cancellationToken)
     {
         try
         {
@@ -157,7 +156,7 @@ internal sealed class ModelDownloader(HttpClient httpClient, ILogger logger)
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            throw new BackendUnavailableException($"Downloading {url} broke off: {ex.Message}. Retry the download.", ex) { BackendId = OnnxBackend.BackendId };
+            throw new BackendUnavailableException($"Downloading {url} broke off: {ex.Message}. Retry the download.", ex) { BackendId = backendId };
         }
     }
 }

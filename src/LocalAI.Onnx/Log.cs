@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace LocalAI.Onnx;
+
+/// <summary>Source-generated log messages of the ONNX backend (event ids 5000–5999).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "ONNX model {ModelId} loaded from {Path}: {Dimensions} dimensions, {Pooling} pooling, normalize {Normalize}, max {MaxSequenceLength} tokens, in {ElapsedMs} ms")]
+    public static partial void ModelLoaded(ILogger logger, string modelId, string path, int dimensions, OnnxPoolingMode pooling, bool normalize, int maxSequenceLength, long elapsedMs);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "ONNX model {ModelId} truncated {Count} of {Total} texts to {MaxSequenceLength} tokens")]
+    public static partial void Truncated(ILogger logger, string modelId, int count, int total, int maxSequenceLength);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Downloading ONNX model {ModelId} from {Url} into {Path}")]
+    public static partial void Downloading(ILogger logger, string modelId, Uri url, string path);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Downloaded ONNX model {ModelId}: {Bytes} bytes, SHA-256 verified")]
+    public static partial void Downloaded(ILogger logger, string modelId, long bytes);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "ONNX model {ModelId} failed to load: {Reason}")]
+    public static partial void LoadFailed(ILogger logger, string modelId, string reason);
+}

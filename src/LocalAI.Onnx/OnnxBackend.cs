@@ -1,0 +1,271 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LocalAI.Onnx;
+
+/// <summary>
+/// The ONNX Runtime backend: sentence embeddings in-process, no server. Its models are the model folders under
+/// <see cref="OnnxBackendOptions.ModelsDirectory"/>; its default model is <see cref="OnnxBackendOptions.ModelPath"/>.
+/// </summary>
+/// <remarks>
+/// <see cref="GetEmbeddingGenerator"/> reads nothing: a generator finds, downloads (where configured) and loads its model
+/// on its first call. <see cref="GetStatusAsync"/> loads the default model, so an unusable one shows there with the reason.
+/// </remarks>
+public sealed class OnnxBackend : ILocalBackend
+{
+    /// <summary>The id of a backend registered by <c>AddOnnxEmbeddings()</c> without one.</summary>
+    public const string DefaultId = "onnx";
+
+    private readonly OnnxBackendOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly HttpClient? _httpClient;
+    private readonly ConcurrentDictionary<string, OnnxBackendEmbeddingGenerator> _generators = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _downloadGate = new(1, 1);
+    private readonly Lock _defaultGate = new();
+    private OnnxBackendEmbeddingGenerator? _directoryDefault;
+    private HttpClient? _ownedHttpClient;
+
+    /// <summary>Initializes a new instance of the <see cref="OnnxBackend"/> class; nothing is read until a model is used.</summary>
+    /// <param name="id">The backend id: the name the router reports and the configuration sub-section (<c>LocalAI:&lt;id&gt;</c>).</param>
+    /// <param name="options">The options.</param>
+    /// <param name="loggerFactory">Creates the loggers; <see langword="null"/> for none.</param>
+    /// <param name="timeProvider">The clock for status and embedding times; <see langword="null"/> for the system clock.</param>
+    /// <param name="httpClient">The client used for model downloads; <see langword="null"/> to create one when first needed.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is empty, or the options are not valid (the message is the validator's).</exception>
+    public OnnxBackend(string id, OnnxBackendOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, HttpClient? httpClient = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(options);
+        OnnxBackendOptionsValidator.ThrowIfInvalid(id, options);
+        Id = id;
+        _options = options;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<OnnxBackend>();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _httpClient = httpClient;
+    }
+
+    /// <inheritdoc/>
+    public string Id { get; }
+
+    /// <inheritdoc/>
+    public BackendCapabilities Capabilities =>
+        BackendCapabilities.Embeddings | (_options.DownloadUrl is null ? BackendCapabilities.None : BackendCapabilities.ModelDownload);
+
+    /// <summary>Gets the folder whose sub-folders are the models this backend lists.</summary>
+    public string? ModelsDirectory =>
+        _options.ModelsDirectory is { Length: > 0 } directory ? directory
+        : _options.ModelPath is { Length: > 0 } path ? Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)))
+        : null;
+
+    /// <summary>Gets the name of the default model when it is known without reading the disk: <see cref="OnnxBackendOptions.ModelId"/>, else the name of the <see cref="OnnxBackendOptions.ModelPath"/> folder.</summary>
+    private string? DeclaredDefaultModelId =>
+        _options.ModelId is { Length: > 0 } id ? id
+        : _options.ModelPath is { Length: > 0 } path ? ModelFolder.GetModelId(path)
+        : null;
+
+    /// <inheritdoc/>
+    /// <remarks>Loads the default model (downloading it first when configured to), so an unusable model shows here with the reason.</remarks>
+    public async Task<BackendStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await GetDefaultGenerator().Owner.LoadAsync(cancellationToken).ConfigureAwait(false);
+            var models = await ListModelsAsync(cancellationToken).ConfigureAwait(false);
+            return BackendStatus.Available(Id, "onnxruntime " + EncoderSession.RuntimeVersion, Stopwatch.GetElapsedTime(started), _timeProvider.GetUtcNow()) with { Models = models };
+        }
+        catch (Exception ex) when (ex is LocalAIException or ArgumentException)
+        {
+            return BackendStatus.Unavailable(Id, ex.Message, Stopwatch.GetElapsedTime(started), _timeProvider.GetUtcNow());
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Every sub-folder of <see cref="ModelsDirectory"/> with an ONNX file, and the default model folder, with the dimensions their configuration declares; nothing is loaded.</remarks>
+    public Task<IReadOnlyList<LocalModelInfo>> ListModelsAsync(CancellationToken cancellationToken = default)
+    {
+        var folders = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (ModelsDirectory is { } root && Directory.Exists(root))
+        {
+            foreach (var folder in Directory.EnumerateDirectories(root))
+            {
+                if (ModelFolder.FindOnnxFile(folder) is not null)
+                {
+                    folders[ModelFolder.GetModelId(folder)] = folder;
+                }
+            }
+        }
+
+        if (_options.ModelPath is { Length: > 0 } modelPath && ModelFolder.FindOnnxFile(modelPath) is not null)
+        {
+            folders.Remove(ModelFolder.GetModelId(modelPath));
+            folders[DeclaredDefaultModelId!] = modelPath;
+        }
+
+        var models = new List<LocalModelInfo>(folders.Count);
+        foreach (var (id, folder) in folders)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (dimensions, family, maxLength) = SentenceEncoderConfigReader.ReadSummary(folder);
+            var generator = FindGenerator(folder);
+            models.Add(new LocalModelInfo(id, Id)
+            {
+                SizeBytes = new FileInfo(ModelFolder.FindOnnxFile(folder)!).Length,
+                Family = family,
+                ContextLength = generator?.Encoder?.Config.MaxSequenceLength ?? maxLength,
+                EmbeddingDimensions = generator?.Encoder?.Dimensions ?? dimensions,
+                IsInstalled = true,
+                IsLoaded = generator?.IsLoaded ?? false,
+                Capabilities = BackendCapabilities.Embeddings,
+            });
+        }
+
+        return Task.FromResult<IReadOnlyList<LocalModelInfo>>(models);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Only the default model can be downloaded: from <see cref="OnnxBackendOptions.DownloadUrl"/> into <see cref="OnnxBackendOptions.ModelPath"/>, with its SHA-256 checked.</remarks>
+    /// <exception cref="NotSupportedException">No download address is configured.</exception>
+    /// <exception cref="ModelNotFoundException"><paramref name="model"/> is not the default model.</exception>
+    public async Task DownloadModelAsync(string model, IProgress<ModelDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        if (_options.DownloadUrl is null)
+        {
+            throw new NotSupportedException($"The ONNX backend downloads only when LocalAI:{Id}:DownloadUrl and DownloadSha256 are set; otherwise put the exported model folder on disk yourself.");
+        }
+
+        if (!string.Equals(model, DeclaredDefaultModelId, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelNotFoundException(model, Id, $"Only the default model '{DeclaredDefaultModelId}' has a download address (LocalAI:{Id}:DownloadUrl).");
+        }
+
+        await DownloadDefaultAsync(progress, force: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: this backend serves embeddings only.</exception>
+    public IChatClient GetChatClient(string? model = null) =>
+        throw new NotSupportedException("The ONNX backend serves embeddings only; register a chat backend (Ollama, GGUF, MLX) for chat.");
+
+    /// <inheritdoc/>
+    /// <remarks>Returns at once without reading the disk; a model folder that does not exist fails the generator's first call with <see cref="ModelNotFoundException"/>.</remarks>
+    /// <exception cref="ModelNotFoundException"><paramref name="model"/> is not a folder name, or no models directory is configured.</exception>
+    public IEmbeddingGenerator<string, Embedding<float>> GetEmbeddingGenerator(string? model = null)
+    {
+        if (model is null || string.Equals(model, DeclaredDefaultModelId, StringComparison.OrdinalIgnoreCase))
+        {
+            return GetDefaultGenerator();
+        }
+
+        if (ModelsDirectory is not { } root || model.Length == 0 || model.IndexOfAny(['/', '\\']) >= 0 || model is "." or "..")
+        {
+            throw new ModelNotFoundException(model, Id, $"Name a model folder under '{ModelsDirectory ?? "<ModelsDirectory>"}' (see the LocalAI.Onnx README).");
+        }
+
+        var folder = Path.Combine(root, model);
+        if (_directoryDefault is { Owner.Directory: { } found } directoryDefault && SameFolder(found, folder))
+        {
+            return directoryDefault;
+        }
+
+        return _generators.GetOrAdd(Path.GetFullPath(folder), static (_, state) => state.self.Create(state.folder, state.model, ct => LocateNamedAsync(state.self.Id, state.folder, state.model)), (folder, model, self: this));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        foreach (var generator in _generators.Values)
+        {
+            generator.Owner.Dispose();
+        }
+
+        _generators.Clear();
+        _directoryDefault?.Owner.Dispose();
+        _ownedHttpClient?.Dispose();
+        _downloadGate.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static Task<string> LocateNamedAsync(string backendId, string folder, string model) =>
+        ModelFolder.FindOnnxFile(folder) is null
+            ? throw new ModelNotFoundException(model, backendId, $"Put a sentence-transformers model exported to ONNX in '{folder}' (see the LocalAI.Onnx README).")
+            : Task.FromResult(folder);
+
+    private static bool SameFolder(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)), StringComparison.Ordinal);
+
+    private OnnxBackendEmbeddingGenerator Create(string? folder, string? model, Func<CancellationToken, Task<string>> locate) =>
+        new(new OnnxEmbeddingGenerator(Id, folder, model, locate, _options, _loggerFactory.CreateLogger<OnnxEmbeddingGenerator>(), _timeProvider));
+
+    private OnnxEmbeddingGenerator? FindGenerator(string folder) =>
+        _generators.GetValueOrDefault(Path.GetFullPath(folder))?.Owner
+        ?? (_directoryDefault?.Owner is { Directory: { } found } owner && SameFolder(found, folder) ? owner : null);
+
+    private OnnxBackendEmbeddingGenerator GetDefaultGenerator()
+    {
+        if (_options.ModelPath is { Length: > 0 } path)
+        {
+            return _generators.GetOrAdd(Path.GetFullPath(path), static (_, state) => state.self.Create(state.path, state.self._options.ModelId, state.self.LocateDefaultAsync), (path, self: this));
+        }
+
+        // Only a models directory: its first model folder is the default, found on the first call.
+        lock (_defaultGate)
+        {
+            return _directoryDefault ??= Create(null, _options.ModelId, LocateDefaultAsync);
+        }
+    }
+
+    private async Task<string> LocateDefaultAsync(CancellationToken cancellationToken)
+    {
+        if (_options.ModelPath is { Length: > 0 } path)
+        {
+            if (_options.DownloadUrl is not null)
+            {
+                await DownloadDefaultAsync(null, force: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            return path;
+        }
+
+        var root = ModelsDirectory!;
+        return (Directory.Exists(root)
+                ? Directory.EnumerateDirectories(root).Where(d => ModelFolder.FindOnnxFile(d) is not null).Order(StringComparer.Ordinal).FirstOrDefault()
+                : null)
+            ?? throw new ModelNotFoundException("(default)", Id, $"No model folder with model.onnx is under '{root}'. Export a sentence-transformers model to ONNX there or set LocalAI:{Id}:ModelPath.");
+    }
+
+    private async Task DownloadDefaultAsync(IProgress<ModelDownloadProgress>? progress, bool force, CancellationToken cancellationToken)
+    {
+        var folder = _options.ModelPath!;
+        await _downloadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!force && ModelFolder.FindOnnxFile(folder) is not null)
+            {
+                return;
+            }
+
+            var downloader = new ModelDownloader(_httpClient ?? LazyInitializer.EnsureInitialized(ref _ownedHttpClient, () => new HttpClient()), Id, _logger);
+            await downloader.DownloadAsync(
+                DeclaredDefaultModelId!,
+                _options.DownloadUrl!,
+                _options.DownloadSha256!,
+                _options.DownloadFiles is { Count: > 0 } files ? [.. files] : ModelDownloader.DefaultFiles,
+                folder,
+                progress,
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _downloadGate.Release();
+        }
+    }
+}
