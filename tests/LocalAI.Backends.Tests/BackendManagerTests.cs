@@ -1,4 +1,5 @@
 using LocalAI.Backends.Tests.Support;
+using LocalAI.Testing;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI.Backends.Tests;
@@ -8,8 +9,8 @@ public sealed class BackendManagerTests
     [Fact]
     public async Task GetAllStatusAsync_ReportsEachBackendInOrder_WithReasonsAndModels()
     {
-        var a = new TestBackend("a") { Available = false, UnavailableReason = "connection refused at 127.0.0.1:11434" };
-        var b = new TestBackend("b") { Models = { "m1", "m2" } };
+        var a = new FakeBackend("a") { Available = false, UnavailableReason = "connection refused at 127.0.0.1:11434" };
+        var b = new FakeBackend("b") { Models = { "m1", "m2" } };
         var (manager, _) = Router.Create(Router.NewClock(), a, b);
 
         var all = await manager.GetAllStatusAsync();
@@ -26,7 +27,7 @@ public sealed class BackendManagerTests
     public async Task GetStatusAsync_CachesWithinTtl_AndProbesAgainAfter()
     {
         var clock = Router.NewClock();
-        var a = new TestBackend("a");
+        var a = new FakeBackend("a");
         var (manager, _) = Router.Create(clock, new LocalAIOptions { StatusCacheTtl = TimeSpan.FromSeconds(10) }, a);
 
         await manager.GetStatusAsync("a");
@@ -46,7 +47,7 @@ public sealed class BackendManagerTests
     {
         var clock = Router.NewClock();
         var hung = new TaskCompletionSource<BackendStatus>();
-        var a = new TestBackend("a") { Probe = _ => hung.Task };
+        var a = new FakeBackend("a") { Probe = _ => hung.Task };
         var (manager, _) = Router.Create(clock, new LocalAIOptions { ProbeTimeout = TimeSpan.FromSeconds(2) }, a);
 
         var pending = manager.GetStatusAsync("a");
@@ -60,7 +61,7 @@ public sealed class BackendManagerTests
     [Fact]
     public async Task GetStatusAsync_ProbeThatThrows_IsUnavailableWithTheMessage()
     {
-        var a = new TestBackend("a") { Probe = _ => throw new InvalidOperationException("python3 not found on PATH") };
+        var a = new FakeBackend("a") { Probe = _ => throw new InvalidOperationException("python3 not found on PATH") };
         var (manager, _) = Router.Create(Router.NewClock(), a);
 
         var status = await manager.GetStatusAsync("a");
@@ -73,7 +74,7 @@ public sealed class BackendManagerTests
     public async Task StatusChanged_RaisedWhenAvailabilityChanges()
     {
         var clock = Router.NewClock();
-        var a = new TestBackend("a");
+        var a = new FakeBackend("a");
         var (manager, _) = Router.Create(clock, a);
         var events = new List<BackendStatusChangedEventArgs>();
         manager.StatusChanged += (_, e) => events.Add(e);
@@ -93,8 +94,8 @@ public sealed class BackendManagerTests
     [Fact]
     public async Task StatusChanged_RaisedWhenCircuitOpens()
     {
-        var a = new TestBackend("a") { Chat = { Failure = new TimeoutException() } };
-        var b = new TestBackend("b");
+        var a = new FakeBackend("a") { Chat = { Failure = new TimeoutException() } };
+        var b = new FakeBackend("b");
         var (manager, router) = Router.Create(Router.NewClock(), new LocalAIOptions { Resilience = { MinimumThroughput = 2 } }, a, b);
         var circuits = new List<BackendCircuitState>();
         manager.StatusChanged += (_, e) => circuits.Add(e.CircuitState);
@@ -108,8 +109,8 @@ public sealed class BackendManagerTests
     [Fact]
     public async Task SwitchBackendAsync_MovesBackendFirst_AndRouterFollows()
     {
-        var a = new TestBackend("a") { Chat = { Reply = "from a" } };
-        var b = new TestBackend("b") { Chat = { Reply = "from b" } };
+        var a = new FakeBackend("a") { Chat = { Reply = "from a" } };
+        var b = new FakeBackend("b") { Chat = { Reply = "from b" } };
         var (manager, router) = Router.Create(Router.NewClock(), a, b);
 
         await manager.SwitchBackendAsync("b");
@@ -123,8 +124,8 @@ public sealed class BackendManagerTests
     [Fact]
     public async Task SwitchBackendAsync_ToUnavailableBackend_ThrowsAndKeepsOrder()
     {
-        var a = new TestBackend("a");
-        var b = new TestBackend("b") { Available = false, UnavailableReason = "ollama binary not found" };
+        var a = new FakeBackend("a");
+        var b = new FakeBackend("b") { Available = false, UnavailableReason = "ollama binary not found" };
         var (manager, _) = Router.Create(Router.NewClock(), a, b);
 
         var thrown = await Assert.ThrowsAsync<BackendUnavailableException>(() => manager.SwitchBackendAsync("b"));
@@ -137,7 +138,7 @@ public sealed class BackendManagerTests
     [Fact]
     public async Task SwitchBackendAsync_UnknownId_ThrowsNamingTheRegisteredOnes()
     {
-        var (manager, _) = Router.Create(Router.NewClock(), new TestBackend("a"), new TestBackend("b"));
+        var (manager, _) = Router.Create(Router.NewClock(), new FakeBackend("a"), new FakeBackend("b"));
 
         var thrown = await Assert.ThrowsAsync<ArgumentException>(() => manager.SwitchBackendAsync("mlx"));
 
@@ -148,9 +149,9 @@ public sealed class BackendManagerTests
     [Fact]
     public async Task GetActiveBackendAsync_ReturnsFirstAvailableWithCapability()
     {
-        var a = new TestBackend("a") { Available = false };
-        var b = new TestBackend("b");
-        var c = new TestBackend("c", BackendCapabilities.Embeddings);
+        var a = new FakeBackend("a") { Available = false };
+        var b = new FakeBackend("b");
+        var c = new FakeBackend("c", BackendCapabilities.Embeddings);
         var (manager, _) = Router.Create(Router.NewClock(), a, b, c);
 
         Assert.Same(b, await manager.GetActiveBackendAsync());
@@ -161,7 +162,7 @@ public sealed class BackendManagerTests
     [Fact]
     public void Constructor_DuplicateIds_Throws()
     {
-        var thrown = Assert.Throws<ArgumentException>(() => new BackendManager([new TestBackend("a"), new TestBackend("A")]));
+        var thrown = Assert.Throws<ArgumentException>(() => new BackendManager([new FakeBackend("a"), new FakeBackend("A")]));
 
         Assert.Contains("share the id", thrown.Message, StringComparison.Ordinal);
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using LocalAI.Backends.Tests.Support;
+using LocalAI.Testing;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI.Backends.Tests;
@@ -27,9 +28,9 @@ public sealed class FallbackChatClientTests
     [Fact]
     public async Task GetResponseAsync_FirstAvailableBackendInPriorityOrder_ServesAndIsNamed()
     {
-        var a = new TestBackend("a") { Available = false };
-        var b = new TestBackend("b") { Chat = { Reply = "from b" } };
-        var c = new TestBackend("c") { Chat = { Reply = "from c" } };
+        var a = new FakeBackend("a") { Available = false };
+        var b = new FakeBackend("b") { Chat = { Reply = "from b" } };
+        var c = new FakeBackend("c") { Chat = { Reply = "from c" } };
         var (_, router) = Router.Create(Router.NewClock(), a, b, c);
 
         var response = await router.GetResponseAsync("hi");
@@ -44,8 +45,8 @@ public sealed class FallbackChatClientTests
     [Fact]
     public async Task GetResponseAsync_PriorityOptionReordersRegistrationOrder()
     {
-        var a = new TestBackend("a");
-        var b = new TestBackend("b") { Chat = { Reply = "from b" } };
+        var a = new FakeBackend("a");
+        var b = new FakeBackend("b") { Chat = { Reply = "from b" } };
         var (manager, router) = Router.Create(Router.NewClock(), new LocalAIOptions { Priority = ["b", "a"] }, a, b);
 
         var response = await router.GetResponseAsync("hi");
@@ -58,8 +59,8 @@ public sealed class FallbackChatClientTests
     [MemberData(nameof(TransientFailures))]
     public async Task GetResponseAsync_TransientFailure_FallsBackToNextBackend(string kind)
     {
-        var a = new TestBackend("a") { Chat = { Failure = MakeFailure(kind) } };
-        var b = new TestBackend("b") { Chat = { Reply = "from b" } };
+        var a = new FakeBackend("a") { Chat = { Failure = MakeFailure(kind) } };
+        var b = new FakeBackend("b") { Chat = { Reply = "from b" } };
         var (_, router) = Router.Create(Router.NewClock(), a, b);
 
         var response = await router.GetResponseAsync("hi");
@@ -73,8 +74,8 @@ public sealed class FallbackChatClientTests
     [MemberData(nameof(TransientFailures))]
     public async Task GetStreamingResponseAsync_FailureBeforeFirstUpdate_FallsBack(string kind)
     {
-        var a = new TestBackend("a") { Chat = { Failure = MakeFailure(kind) } };
-        var b = new TestBackend("b") { Chat = { Reply = "b" } };
+        var a = new FakeBackend("a") { Chat = { Failure = MakeFailure(kind) } };
+        var b = new FakeBackend("b") { Chat = { Reply = "b" } };
         var (_, router) = Router.Create(Router.NewClock(), a, b);
 
         var updates = await router.GetStreamingResponseAsync("hi").ToListAsync();
@@ -87,8 +88,8 @@ public sealed class FallbackChatClientTests
     public async Task GetStreamingResponseAsync_FailureAfterFirstUpdate_SurfacesErrorWithoutSwitching()
     {
         var failure = new HttpRequestException("connection reset mid-stream");
-        var a = new TestBackend("a") { Chat = { Reply = "a", Failure = failure, UpdatesBeforeFailure = 1 } };
-        var b = new TestBackend("b");
+        var a = new FakeBackend("a") { Chat = { Reply = "a", Failure = failure, UpdatesBeforeFailure = 1 } };
+        var b = new FakeBackend("b");
         var (_, router) = Router.Create(Router.NewClock(), a, b);
         var seen = new List<string>();
 
@@ -109,8 +110,8 @@ public sealed class FallbackChatClientTests
     public async Task GetStreamingResponseAsync_NoFirstUpdateInTime_AbandonsBackendAndTriesNext()
     {
         var clock = Router.NewClock();
-        var a = new TestBackend("a") { Chat = { Gate = new TaskCompletionSource() } };
-        var b = new TestBackend("b") { Chat = { Reply = "b" } };
+        var a = new FakeBackend("a") { Chat = { Gate = new TaskCompletionSource() } };
+        var b = new FakeBackend("b") { Chat = { Reply = "b" } };
         var options = new LocalAIOptions { Resilience = { FirstUpdateTimeout = TimeSpan.FromSeconds(10) } };
         var (_, router) = Router.Create(clock, options, a, b);
 
@@ -127,8 +128,8 @@ public sealed class FallbackChatClientTests
     [Fact]
     public async Task GetResponseAsync_WithRetry_RetriesSameBackendBeforeFallingBack()
     {
-        var a = new TestBackend("a") { Chat = { Reply = "from a", Failure = new HttpRequestException("reset"), FailingCalls = 1 } };
-        var b = new TestBackend("b");
+        var a = new FakeBackend("a") { Chat = { Reply = "from a", Failure = new HttpRequestException("reset"), FailingCalls = 1 } };
+        var b = new FakeBackend("b");
         var options = new LocalAIOptions { Resilience = { RetryCount = 1, RetryDelay = TimeSpan.Zero } };
         var (_, router) = Router.Create(Router.NewClock(), options, a, b);
 
@@ -143,8 +144,8 @@ public sealed class FallbackChatClientTests
     public async Task GetResponseAsync_NonTransientFailure_IsSurfacedWithoutFallback()
     {
         var failure = new ArgumentException("messages must not be empty");
-        var a = new TestBackend("a") { Chat = { Failure = failure } };
-        var b = new TestBackend("b");
+        var a = new FakeBackend("a") { Chat = { Failure = failure } };
+        var b = new FakeBackend("b");
         var (_, router) = Router.Create(Router.NewClock(), a, b);
 
         var thrown = await Assert.ThrowsAsync<ArgumentException>(() => router.GetResponseAsync("hi"));
@@ -156,9 +157,9 @@ public sealed class FallbackChatClientTests
     [Fact]
     public async Task GetResponseAsync_EveryBackendFails_ListsEachBackendAndWhy()
     {
-        var a = new TestBackend("a") { Chat = { Failure = new HttpRequestException("Connection refused") } };
-        var b = new TestBackend("b") { Available = false, UnavailableReason = "no model file configured" };
-        var c = new TestBackend("c", BackendCapabilities.Embeddings);
+        var a = new FakeBackend("a") { Chat = { Failure = new HttpRequestException("Connection refused") } };
+        var b = new FakeBackend("b") { Available = false, UnavailableReason = "no model file configured" };
+        var c = new FakeBackend("c", BackendCapabilities.Embeddings);
         var (_, router) = Router.Create(Router.NewClock(), new LocalAIOptions { MaxWaitForRecovery = TimeSpan.Zero }, a, b, c);
 
         var thrown = await Assert.ThrowsAsync<NoBackendAvailableException>(() => router.GetResponseAsync("hi"));
@@ -174,8 +175,8 @@ public sealed class FallbackChatClientTests
     public async Task Circuit_OpensAfterConfiguredFailures_SkipsBackend_ThenClosesAfterBreak()
     {
         var clock = Router.NewClock();
-        var a = new TestBackend("a") { Chat = { Reply = "from a", Failure = new HttpRequestException("Connection refused") } };
-        var b = new TestBackend("b") { Chat = { Reply = "from b" } };
+        var a = new FakeBackend("a") { Chat = { Reply = "from a", Failure = new HttpRequestException("Connection refused") } };
+        var b = new FakeBackend("b") { Chat = { Reply = "from b" } };
         var options = new LocalAIOptions
         {
             StatusCacheTtl = TimeSpan.FromHours(1),
@@ -204,8 +205,8 @@ public sealed class FallbackChatClientTests
     [Fact]
     public async Task Circuit_WithDefaultRatio_OpensWhenMostRequestsFailDespiteOneSuccess()
     {
-        var a = new TestBackend("a") { Chat = { Reply = "from a" } };
-        var b = new TestBackend("b") { Chat = { Reply = "from b" } };
+        var a = new FakeBackend("a") { Chat = { Reply = "from a" } };
+        var b = new FakeBackend("b") { Chat = { Reply = "from b" } };
         var (manager, router) = Router.Create(Router.NewClock(), new LocalAIOptions { StatusCacheTtl = TimeSpan.FromHours(1) }, a, b);
 
         await router.GetResponseAsync("ok");
@@ -221,7 +222,7 @@ public sealed class FallbackChatClientTests
     public async Task EveryBackendCoolingDown_WaitsForEarliestWithinBound()
     {
         var clock = Router.NewClock();
-        var a = new TestBackend("a") { Chat = { Reply = "from a", Failure = new TimeoutException() } };
+        var a = new FakeBackend("a") { Chat = { Reply = "from a", Failure = new TimeoutException() } };
         var options = new LocalAIOptions
         {
             StatusCacheTtl = TimeSpan.FromHours(1),
@@ -246,7 +247,7 @@ public sealed class FallbackChatClientTests
     public async Task EveryBackendCoolingDownBeyondBound_FailsAtOnceNamingTheCircuit()
     {
         var clock = Router.NewClock();
-        var a = new TestBackend("a") { Chat = { Failure = new TimeoutException() } };
+        var a = new FakeBackend("a") { Chat = { Failure = new TimeoutException() } };
         var options = new LocalAIOptions
         {
             MaxWaitForRecovery = TimeSpan.FromSeconds(1),
@@ -265,8 +266,8 @@ public sealed class FallbackChatClientTests
     [Fact]
     public async Task Cancellation_ReachesTheBackend_AndDoesNotFallBack()
     {
-        var a = new TestBackend("a") { Chat = { Gate = new TaskCompletionSource() } };
-        var b = new TestBackend("b");
+        var a = new FakeBackend("a") { Chat = { Gate = new TaskCompletionSource() } };
+        var b = new FakeBackend("b");
         var (_, router) = Router.Create(Router.NewClock(), a, b);
         using var cts = new CancellationTokenSource();
 
@@ -282,7 +283,7 @@ public sealed class FallbackChatClientTests
     [Fact]
     public async Task Cancellation_OfAStream_ReachesTheBackend()
     {
-        var a = new TestBackend("a") { Chat = { Gate = new TaskCompletionSource() } };
+        var a = new FakeBackend("a") { Chat = { Gate = new TaskCompletionSource() } };
         var (_, router) = Router.Create(Router.NewClock(), a);
         using var cts = new CancellationTokenSource();
 
@@ -297,8 +298,8 @@ public sealed class FallbackChatClientTests
     [Fact]
     public async Task ModelId_PrefersBackendsThatListTheModel()
     {
-        var a = new TestBackend("a") { Models = { "llama3.2:3b" }, Chat = { Reply = "from a" } };
-        var b = new TestBackend("b") { Models = { "qwen2.5:0.5b" }, Chat = { Reply = "from b" } };
+        var a = new FakeBackend("a") { Models = { "llama3.2:3b" }, Chat = { Reply = "from a" } };
+        var b = new FakeBackend("b") { Models = { "qwen2.5:0.5b" }, Chat = { Reply = "from b" } };
         var (manager, router) = Router.Create(Router.NewClock(), a, b);
         await manager.InitializeAsync();
 
@@ -313,7 +314,7 @@ public sealed class FallbackChatClientTests
     [Fact]
     public async Task ServingBackend_IsAnActivityTag()
     {
-        var a = new TestBackend("a");
+        var a = new FakeBackend("a");
         var (_, router) = Router.Create(Router.NewClock(), a);
         var seen = new List<Activity>();
         using var listener = new ActivityListener
@@ -334,7 +335,7 @@ public sealed class FallbackChatClientTests
     [Fact]
     public async Task GetService_ReturnsManagerAndMetadata()
     {
-        var (manager, router) = Router.Create(Router.NewClock(), new TestBackend("a"));
+        var (manager, router) = Router.Create(Router.NewClock(), new FakeBackend("a"));
 
         Assert.Same(manager, router.GetService<BackendManager>());
         Assert.Equal("LocalAI", router.GetService<ChatClientMetadata>()?.ProviderName);

@@ -1,18 +1,19 @@
 using LocalAI.Backends.Tests.Support;
+using LocalAI.Testing;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI.Backends.Tests;
 
 public sealed class FallbackEmbeddingGeneratorTests
 {
-    private static TestBackend EmbeddingBackend(string id, TestEmbeddingGenerator generator) =>
+    private static FakeBackend EmbeddingBackend(string id, FakeEmbeddingGenerator generator) =>
         new(id, BackendCapabilities.Embeddings) { Embeddings = generator };
 
     [Fact]
     public async Task GenerateAsync_ServesFromFirstBackend_AndNamesIt()
     {
-        var a = EmbeddingBackend("a", new TestEmbeddingGenerator("minilm", 8));
-        var manager = new BackendManager([new TestBackend("chat-only"), a], timeProvider: Router.NewClock());
+        var a = EmbeddingBackend("a", new FakeEmbeddingGenerator("minilm", 8));
+        var manager = new BackendManager([new FakeBackend("chat-only"), a], timeProvider: Router.NewClock());
         using var router = new FallbackEmbeddingGenerator(manager);
 
         var result = await router.GenerateAsync(["one", "three"]);
@@ -26,8 +27,8 @@ public sealed class FallbackEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_FallsBackOnlyToTheSameModel()
     {
-        var first = new TestEmbeddingGenerator("minilm", 8) { Failure = new HttpRequestException("Connection refused") };
-        var same = new TestEmbeddingGenerator("MiniLM", 8);
+        var first = new FakeEmbeddingGenerator("minilm", 8) { Failure = new HttpRequestException("Connection refused") };
+        var same = new FakeEmbeddingGenerator("MiniLM", 8);
         var manager = new BackendManager([EmbeddingBackend("a", first), EmbeddingBackend("b", same)], timeProvider: Router.NewClock());
         using var router = new FallbackEmbeddingGenerator(manager);
 
@@ -39,8 +40,8 @@ public sealed class FallbackEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_OnlyAnotherModelLeft_ThrowsMismatchInsteadOfMixingVectors()
     {
-        var first = new TestEmbeddingGenerator("minilm", 8) { Failure = new HttpRequestException("Connection refused") };
-        var other = new TestEmbeddingGenerator("bge-small", 8);
+        var first = new FakeEmbeddingGenerator("minilm", 8) { Failure = new HttpRequestException("Connection refused") };
+        var other = new FakeEmbeddingGenerator("bge-small", 8);
         var manager = new BackendManager([EmbeddingBackend("a", first), EmbeddingBackend("b", other)], timeProvider: Router.NewClock());
         using var router = new FallbackEmbeddingGenerator(manager);
 
@@ -55,8 +56,8 @@ public sealed class FallbackEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_SameNameOtherDimensions_IsAnotherModel()
     {
-        var first = new TestEmbeddingGenerator("minilm", 8) { Failure = new TimeoutException() };
-        var other = new TestEmbeddingGenerator("minilm", 16);
+        var first = new FakeEmbeddingGenerator("minilm", 8) { Failure = new TimeoutException() };
+        var other = new FakeEmbeddingGenerator("minilm", 16);
         var manager = new BackendManager([EmbeddingBackend("a", first), EmbeddingBackend("b", other)], timeProvider: Router.NewClock());
         using var router = new FallbackEmbeddingGenerator(manager);
 
@@ -67,7 +68,7 @@ public sealed class FallbackEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_BackendReturnsWrongDimensions_Throws()
     {
-        var liar = new TestEmbeddingGenerator("minilm", 8, returnedDimensions: 7);
+        var liar = new FakeEmbeddingGenerator("minilm", 8, returnedDimensions: 7);
         var manager = new BackendManager([EmbeddingBackend("a", liar)], timeProvider: Router.NewClock());
         using var router = new FallbackEmbeddingGenerator(manager);
 
@@ -80,8 +81,8 @@ public sealed class FallbackEmbeddingGeneratorTests
     [Fact]
     public async Task EmbeddingModelOption_PinsTheNamedModel()
     {
-        var a = EmbeddingBackend("a", new TestEmbeddingGenerator("minilm", 8));
-        var b = EmbeddingBackend("b", new TestEmbeddingGenerator("bge-small", 4));
+        var a = EmbeddingBackend("a", new FakeEmbeddingGenerator("minilm", 8));
+        var b = EmbeddingBackend("b", new FakeEmbeddingGenerator("bge-small", 4));
         var manager = new BackendManager([a, b], new LocalAIOptions { EmbeddingModel = "bge-small" }, timeProvider: Router.NewClock());
         using var router = new FallbackEmbeddingGenerator(manager);
 
@@ -94,7 +95,7 @@ public sealed class FallbackEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_BackendThatCouldNotCreateItsGenerator_IsAskedAgainLater()
     {
-        var a = EmbeddingBackend("a", new TestEmbeddingGenerator("minilm", 8));
+        var a = EmbeddingBackend("a", new FakeEmbeddingGenerator("minilm", 8));
         a.NextEmbeddingGeneratorFailure = new BackendUnavailableException("server down while reading the model's dimensions");
         var manager = new BackendManager([a], timeProvider: Router.NewClock());
         using var router = new FallbackEmbeddingGenerator(manager);
@@ -109,7 +110,7 @@ public sealed class FallbackEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_NoEmbeddingBackend_ThrowsNoBackendAvailable()
     {
-        var manager = new BackendManager([new TestBackend("chat-only")], timeProvider: Router.NewClock());
+        var manager = new BackendManager([new FakeBackend("chat-only")], timeProvider: Router.NewClock());
         using var router = new FallbackEmbeddingGenerator(manager);
 
         var thrown = await Assert.ThrowsAsync<NoBackendAvailableException>(() => router.GenerateAsync(["x"]));
@@ -120,7 +121,7 @@ public sealed class FallbackEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_GeneratorThatDoesNotDeclareDimensionsYet_IsProbedOnceAndPinned()
     {
-        var lazy = new TestEmbeddingGenerator("minilm", 8, declaresDimensions: false);
+        var lazy = new FakeEmbeddingGenerator("minilm", 8, declaresDimensions: false);
         var manager = new BackendManager([EmbeddingBackend("a", lazy)], timeProvider: Router.NewClock());
         using var router = new FallbackEmbeddingGenerator(manager);
         Assert.Null(router.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
@@ -137,8 +138,8 @@ public sealed class FallbackEmbeddingGeneratorTests
     [Fact]
     public async Task GenerateAsync_LazyGeneratorOfOtherDimensions_IsNotMixedIn()
     {
-        var first = new TestEmbeddingGenerator("minilm", 8) { Failure = new HttpRequestException("Connection refused") };
-        var other = new TestEmbeddingGenerator("minilm", 16, declaresDimensions: false);
+        var first = new FakeEmbeddingGenerator("minilm", 8) { Failure = new HttpRequestException("Connection refused") };
+        var other = new FakeEmbeddingGenerator("minilm", 16, declaresDimensions: false);
         var manager = new BackendManager([EmbeddingBackend("a", first), EmbeddingBackend("b", other)], timeProvider: Router.NewClock());
         using var router = new FallbackEmbeddingGenerator(manager);
 

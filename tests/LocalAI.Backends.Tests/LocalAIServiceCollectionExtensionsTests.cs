@@ -1,5 +1,6 @@
 using System.Text;
 using LocalAI.Backends.Tests.Support;
+using LocalAI.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,19 +28,19 @@ public sealed class LocalAIServiceCollectionExtensionsTests
     private static IConfiguration Json(string json) =>
         new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
 
-    private static void AddTestBackends(ILocalAIBuilder b) => b
-        .AddBackend("ollama", _ => new TestBackend("ollama") { Chat = { Reply = "from ollama" } })
-        .AddBackend("gguf", _ => new TestBackend("gguf", BackendCapabilities.Chat | BackendCapabilities.Embeddings)
+    private static void AddFakeBackends(ILocalAIBuilder b) => b
+        .AddBackend("ollama", _ => new FakeBackend("ollama") { Chat = { Reply = "from ollama" } })
+        .AddBackend("gguf", _ => new FakeBackend("gguf", BackendCapabilities.Chat | BackendCapabilities.Embeddings)
         {
             Chat = { Reply = "from gguf" },
-            Embeddings = new TestEmbeddingGenerator("minilm", 8),
+            Embeddings = new FakeEmbeddingGenerator("minilm", 8),
         });
 
     [Fact]
     public async Task AddLocalAI_FromAppSettingsJson_ResolvesEverything()
     {
         var services = new ServiceCollection().AddLogging();
-        services.AddLocalAI(Json(AppSettings).GetSection("LocalAI"), AddTestBackends);
+        services.AddLocalAI(Json(AppSettings).GetSection("LocalAI"), AddFakeBackends);
         await using var sp = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         var options = sp.GetRequiredService<IOptions<LocalAIOptions>>().Value;
@@ -67,8 +68,8 @@ public sealed class LocalAIServiceCollectionExtensionsTests
     {
         var services = new ServiceCollection().AddLogging();
         services.AddLocalAI(b => b
-            .AddBackend("up", _ => new TestBackend("up"))
-            .AddBackend("down", _ => new TestBackend("down") { Available = false, UnavailableReason = "port 11434 refused" }));
+            .AddBackend("up", _ => new FakeBackend("up"))
+            .AddBackend("down", _ => new FakeBackend("down") { Available = false, UnavailableReason = "port 11434 refused" }));
         await using var sp = services.BuildServiceProvider();
 
         var report = await sp.GetRequiredService<HealthCheckService>().CheckHealthAsync();
@@ -84,7 +85,7 @@ public sealed class LocalAIServiceCollectionExtensionsTests
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddLocalAI(
             Json("""{ "LocalAI": { "Priority": [ "ollama", "mlx" ], "Resilience": { "MinimumThroughput": 1 } } }""").GetSection("LocalAI"),
-            AddTestBackends);
+            AddFakeBackends);
         using var host = builder.Build();
 
         var thrown = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -96,7 +97,7 @@ public sealed class LocalAIServiceCollectionExtensionsTests
     [Fact]
     public async Task HostStart_WithGoodConfiguration_ProbesEveryBackend()
     {
-        var backend = new TestBackend("only");
+        var backend = new FakeBackend("only");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddLocalAI(b => b.AddBackend("only", _ => backend));
         using var host = builder.Build();
@@ -111,7 +112,7 @@ public sealed class LocalAIServiceCollectionExtensionsTests
     public async Task ResolvingTheManager_WithValueThatCannotConvert_NamesTheKey()
     {
         var services = new ServiceCollection();
-        services.AddLocalAI(Json("""{ "LocalAI": { "ProbeTimeout": "soon" } }""").GetSection("LocalAI"), AddTestBackends);
+        services.AddLocalAI(Json("""{ "LocalAI": { "ProbeTimeout": "soon" } }""").GetSection("LocalAI"), AddFakeBackends);
         await using var sp = services.BuildServiceProvider();
 
         var thrown = Assert.Throws<InvalidOperationException>(() => sp.GetRequiredService<BackendManager>());
@@ -125,8 +126,8 @@ public sealed class LocalAIServiceCollectionExtensionsTests
         var services = new ServiceCollection();
 
         var thrown = Assert.Throws<ArgumentException>(() => services.AddLocalAI(b => b
-            .AddBackend("a", _ => new TestBackend("a"))
-            .AddBackend("A", _ => new TestBackend("A"))));
+            .AddBackend("a", _ => new FakeBackend("a"))
+            .AddBackend("A", _ => new FakeBackend("A"))));
 
         Assert.Contains("already registered", thrown.Message, StringComparison.Ordinal);
     }
@@ -134,7 +135,7 @@ public sealed class LocalAIServiceCollectionExtensionsTests
     [Fact]
     public async Task DisposingTheContainer_DisposesTheBackends()
     {
-        var backend = new TestBackend("a");
+        var backend = new FakeBackend("a");
         var services = new ServiceCollection();
         services.AddLocalAI(b => b.AddBackend("a", _ => backend));
         var sp = services.BuildServiceProvider();
@@ -148,7 +149,7 @@ public sealed class LocalAIServiceCollectionExtensionsTests
     [Fact]
     public async Task UseChat_WrapsTheRouterAtRegistration_WithMicrosoftExtensionsAIMiddleware()
     {
-        var backend = new TestBackend("a") { Chat = { Reply = "cached once" } };
+        var backend = new FakeBackend("a") { Chat = { Reply = "cached once" } };
         var seen = new List<string>();
         var services = new ServiceCollection().AddLogging().AddDistributedMemoryCache();
         services.AddLocalAI(b => b.AddBackend("a", _ => backend))
@@ -179,9 +180,9 @@ public sealed class LocalAIServiceCollectionExtensionsTests
     [Fact]
     public async Task UseEmbeddings_WrapsTheEmbeddingRouterAtRegistration()
     {
-        var generator = new TestEmbeddingGenerator("minilm", 8);
+        var generator = new FakeEmbeddingGenerator("minilm", 8);
         var services = new ServiceCollection().AddLogging().AddDistributedMemoryCache();
-        services.AddLocalAI(b => b.AddBackend("a", _ => new TestBackend("a", BackendCapabilities.Embeddings) { Embeddings = generator }))
+        services.AddLocalAI(b => b.AddBackend("a", _ => new FakeBackend("a", BackendCapabilities.Embeddings) { Embeddings = generator }))
             .UseEmbeddings(e => e.UseLogging().UseDistributedCache());
         await using var sp = services.BuildServiceProvider();
 
@@ -197,7 +198,7 @@ public sealed class LocalAIServiceCollectionExtensionsTests
     [Fact]
     public async Task DisposingTheContainer_WithAComposedPipeline_DisposesTheBackendsOnce()
     {
-        var backend = new TestBackend("a");
+        var backend = new FakeBackend("a");
         var services = new ServiceCollection().AddLogging();
         services.AddLocalAI(b => b.AddBackend("a", _ => backend)).UseChat(c => c.UseLogging());
         var sp = services.BuildServiceProvider();

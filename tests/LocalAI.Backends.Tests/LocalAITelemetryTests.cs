@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using LocalAI.Backends.Tests.Support;
+using LocalAI.Testing;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI.Backends.Tests;
@@ -32,8 +33,8 @@ public sealed class LocalAITelemetryTests : IDisposable
     public async Task ChatAfterAFallback_ReportsDurationPerAttempt_TokenUsage_AndTheFallback()
     {
         var clock = Router.NewClock();
-        var down = new TestBackend("tel-down") { Chat = { Failure = new HttpRequestException("Connection refused") } };
-        var up = new TestBackend("tel-up") { Chat = { Gate = new TaskCompletionSource() } };
+        var down = new FakeBackend("tel-down") { Chat = { Failure = new HttpRequestException("Connection refused") } };
+        var up = new FakeBackend("tel-up") { Chat = { Gate = new TaskCompletionSource() } };
         var (_, router) = Router.Create(clock, down, up);
 
         var pending = router.GetResponseAsync("hi", new ChatOptions { ModelId = "m1" });
@@ -68,7 +69,7 @@ public sealed class LocalAITelemetryTests : IDisposable
     [Fact]
     public async Task Stream_ReportsTokenUsageFromItsUsageUpdate_AndOneDurationWhenItEnds()
     {
-        var backend = new TestBackend("tel-stream") { Chat = { StreamUsage = true } };
+        var backend = new FakeBackend("tel-stream") { Chat = { StreamUsage = true } };
         var (_, router) = Router.Create(Router.NewClock(), backend);
 
         var updates = await router.GetStreamingResponseAsync("hi").ToListAsync();
@@ -82,7 +83,7 @@ public sealed class LocalAITelemetryTests : IDisposable
     [Fact]
     public async Task StreamThatFailsAfterItsFirstUpdate_ReportsAnErrorDuration()
     {
-        var backend = new TestBackend("tel-broken") { Chat = { Failure = new IOException("pipe broken"), UpdatesBeforeFailure = 1 } };
+        var backend = new FakeBackend("tel-broken") { Chat = { Failure = new IOException("pipe broken"), UpdatesBeforeFailure = 1 } };
         var (_, router) = Router.Create(Router.NewClock(), backend);
 
         await Assert.ThrowsAsync<IOException>(() => router.GetStreamingResponseAsync("hi").ToListAsync().AsTask());
@@ -94,7 +95,7 @@ public sealed class LocalAITelemetryTests : IDisposable
     [Fact]
     public async Task CircuitTransitions_AreCountedWithTheNewState()
     {
-        var backend = new TestBackend("tel-circuit") { Chat = { Failure = new TimeoutException() } };
+        var backend = new FakeBackend("tel-circuit") { Chat = { Failure = new TimeoutException() } };
         var options = new LocalAIOptions { MaxWaitForRecovery = TimeSpan.Zero, Resilience = { MinimumThroughput = 2, FailureRatio = 1.0 } };
         var (_, router) = Router.Create(Router.NewClock(), options, backend);
 
@@ -108,7 +109,7 @@ public sealed class LocalAITelemetryTests : IDisposable
     [Fact]
     public async Task Embeddings_AreReportedAsTheEmbeddingsOperation()
     {
-        var backend = new TestBackend("tel-embed", BackendCapabilities.Embeddings) { Embeddings = new TestEmbeddingGenerator("minilm", 8) };
+        var backend = new FakeBackend("tel-embed", BackendCapabilities.Embeddings) { Embeddings = new FakeEmbeddingGenerator("minilm", 8) };
         var manager = new BackendManager([backend], timeProvider: Router.NewClock());
         using var router = new FallbackEmbeddingGenerator(manager);
 
@@ -122,8 +123,8 @@ public sealed class LocalAITelemetryTests : IDisposable
     [Fact]
     public async Task EachAttempt_IsAClientSpan_NamedAfterOperationAndModel_WithGenAIAttributes()
     {
-        var down = new TestBackend("span-down") { Chat = { Failure = new HttpRequestException("Connection refused") } };
-        var up = new TestBackend("span-up");
+        var down = new FakeBackend("span-down") { Chat = { Failure = new HttpRequestException("Connection refused") } };
+        var up = new FakeBackend("span-up");
         var (_, router) = Router.Create(Router.NewClock(), down, up);
         var seen = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener

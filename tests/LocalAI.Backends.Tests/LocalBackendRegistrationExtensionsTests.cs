@@ -1,5 +1,6 @@
 using System.Text;
 using LocalAI.Backends.Tests.Support;
+using LocalAI.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,10 +16,10 @@ public sealed class LocalBackendRegistrationExtensionsTests
 
     private static ILocalAIBuilder AddGreeter(ILocalAIBuilder builder, string id, Action<GreeterOptions>? configure = null) =>
         builder.AddLocalBackend<GreeterOptions, GreeterOptionsValidator>(id, configure, static (_, id, options) =>
-            new TestBackend(id, BackendCapabilities.Chat | BackendCapabilities.Embeddings)
+            new FakeBackend(id, BackendCapabilities.Chat | BackendCapabilities.Embeddings)
             {
                 Chat = { Reply = options.Greeting },
-                Embeddings = new TestEmbeddingGenerator("minilm", options.Dimensions),
+                Embeddings = new FakeEmbeddingGenerator("minilm", options.Dimensions),
             });
 
     [Fact]
@@ -67,7 +68,7 @@ public sealed class LocalBackendRegistrationExtensionsTests
         services.AddLocalAI(b => b.AddLocalBackend<GreeterOptions, GreeterOptionsValidator>("bad", o => o.Dimensions = -1, (_, id, _) =>
         {
             created++;
-            return new TestBackend(id);
+            return new FakeBackend(id);
         }));
         await using var sp = services.BuildServiceProvider();
 
@@ -90,7 +91,7 @@ public sealed class LocalBackendRegistrationExtensionsTests
     {
         var services = new ServiceCollection();
         services.AddLocalAI(b => b.AddLocalBackend<GreeterOptions, GreeterOptionsValidator>("embedder", null, static (_, id, _) =>
-            new TestBackend(id, BackendCapabilities.Embeddings)));
+            new FakeBackend(id, BackendCapabilities.Embeddings)));
         await using var sp = services.BuildServiceProvider();
 
         var thrown = Assert.Throws<NotSupportedException>(() => sp.GetRequiredKeyedService<IChatClient>("embedder"));

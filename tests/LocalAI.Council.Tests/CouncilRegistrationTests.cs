@@ -2,6 +2,7 @@ using LocalAI.Council.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using FakeBackend = LocalAI.Testing.FakeBackend;
 
 namespace LocalAI.Council.Tests;
 
@@ -14,7 +15,7 @@ public sealed class CouncilRegistrationTests
         _ => Script.Review(call),
     })));
 
-    private static ServiceProvider Build(Dictionary<string, string?> settings, ScriptedBackend pc1, ScriptedBackend pc2, Action<CouncilOptions>? configure = null)
+    private static ServiceProvider Build(Dictionary<string, string?> settings, FakeBackend pc1, FakeBackend pc2, Action<CouncilOptions>? configure = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
@@ -30,8 +31,8 @@ public sealed class CouncilRegistrationTests
     {
         var pc1Client = Echo("pc1");
         var pc2Client = Echo("pc2");
-        var pc1 = new ScriptedBackend("pc1", pc1Client);
-        var pc2 = new ScriptedBackend("pc2", pc2Client);
+        var pc1 = new FakeBackend("pc1") { ChatClient = pc1Client };
+        var pc2 = new FakeBackend("pc2") { ChatClient = pc2Client };
         var settings = new Dictionary<string, string?>
         {
             ["LocalAI:Council:Agents:0:Backend"] = "pc2",
@@ -49,7 +50,7 @@ public sealed class CouncilRegistrationTests
 
         Assert.Equal(TimeSpan.FromSeconds(45), council.Options.GenerationTimeout);
         Assert.Equal(3, council.Options.ConcurrencyLimits["pc2"]);
-        Assert.Contains("qwen2.5:0.5b", pc2.ChatClientModels);
+        Assert.Contains("qwen2.5:0.5b", pc2.RequestedChatModels);
         Assert.Equal("pc2 answers for qwen2.5:0.5b.", session.Opinions[0].Text);
 
         // The second agent names no backend: the router (first backend in priority order) serves it, with the model in ChatOptions.
@@ -65,7 +66,7 @@ public sealed class CouncilRegistrationTests
     {
         var direct = Echo("direct");
         var settings = new Dictionary<string, string?> { ["LocalAI:Council:Agents:0:Backend"] = "pc1" };
-        await using var sp = Build(settings, new ScriptedBackend("pc1", Echo("pc1")), new ScriptedBackend("pc2", Echo("pc2")), o =>
+        await using var sp = Build(settings, new FakeBackend("pc1") { ChatClient = Echo("pc1") }, new FakeBackend("pc2") { ChatClient = Echo("pc2") }, o =>
         {
             o.Agents.Add(new CouncilAgentOptions { Client = direct, Model = "direct-model" });
             o.Chairman = new CouncilAgentOptions { Client = direct, Model = "direct-model" };
@@ -82,7 +83,7 @@ public sealed class CouncilRegistrationTests
     public async Task UnknownBackend_FailsWithAClearMessage()
     {
         var settings = new Dictionary<string, string?> { ["LocalAI:Council:Agents:0:Backend"] = "pc9" };
-        await using var sp = Build(settings, new ScriptedBackend("pc1", Echo("pc1")), new ScriptedBackend("pc2", Echo("pc2")));
+        await using var sp = Build(settings, new FakeBackend("pc1") { ChatClient = Echo("pc1") }, new FakeBackend("pc2") { ChatClient = Echo("pc2") });
 
         var ex = Assert.Throws<InvalidOperationException>(sp.GetRequiredService<ChatCouncil>);
         Assert.Contains("names backend 'pc9', but no backend with that id is registered", ex.Message, StringComparison.Ordinal);
@@ -97,7 +98,7 @@ public sealed class CouncilRegistrationTests
             ["LocalAI:Council:Quorum"] = "0",
             ["LocalAI:Council:ConcurrencyLimits:pc1"] = "0",
         };
-        await using var sp = Build(settings, new ScriptedBackend("pc1", Echo("pc1")), new ScriptedBackend("pc2", Echo("pc2")));
+        await using var sp = Build(settings, new FakeBackend("pc1") { ChatClient = Echo("pc1") }, new FakeBackend("pc2") { ChatClient = Echo("pc2") });
 
         var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<CouncilOptions>>().Value);
         Assert.Contains(ex.Failures, f => f.Contains("Quorum is 0", StringComparison.Ordinal));

@@ -1,3 +1,4 @@
+using LocalAI.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LocalAI.Ollama.Tests;
@@ -7,7 +8,7 @@ public sealed class RouterFallbackTests : IAsyncLifetime
 {
     private OllamaTestServer _server = null!;
     private ServiceProvider? _provider;
-    private InMemoryChatBackend _memory = null!;
+    private FakeBackend _memory = null!;
 
     public async Task InitializeAsync() => _server = await OllamaTestServer.StartAsync();
 
@@ -29,7 +30,7 @@ public sealed class RouterFallbackTests : IAsyncLifetime
 
         Assert.Equal("You said: hi", response.Text);
         Assert.Equal("ollama", response.AdditionalProperties?["localai.backend"]);
-        Assert.Equal(0, _memory.Calls);
+        Assert.Equal(0, _memory.Chat.Calls);
     }
 
     [Fact]
@@ -41,7 +42,7 @@ public sealed class RouterFallbackTests : IAsyncLifetime
 
         var updates = await TestSupport.CollectAsync(chat.GetStreamingResponseAsync("hi"));
 
-        Assert.Equal("answer from memory ", string.Concat(updates.Select(u => u.Text)));
+        Assert.Equal("answer from memory0answer from memory1answer from memory2", string.Concat(updates.Select(u => u.Text)));
         Assert.All(updates, u => Assert.Equal("memory", u.AdditionalProperties?["localai.backend"]));
     }
 
@@ -75,7 +76,7 @@ public sealed class RouterFallbackTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<BackendProtocolException>(async () => await stream.MoveNextAsync());
         Assert.Equal("ollama", ex.BackendId);
-        Assert.Equal(0, _memory.Calls);
+        Assert.Equal(0, _memory.Chat.Calls);
     }
 
     [Fact]
@@ -102,13 +103,13 @@ public sealed class RouterFallbackTests : IAsyncLifetime
             Assert.Equal("memory", (await chat.GetResponseAsync("hi")).AdditionalProperties?["localai.backend"]);
         }
 
-        Assert.Equal(4, _memory.Calls);
+        Assert.Equal(4, _memory.Chat.Calls);
         _server = await OllamaTestServer.StartAsync();
     }
 
     private IChatClient Router(Uri ollama)
     {
-        _memory = new InMemoryChatBackend("memory");
+        _memory = new FakeBackend("memory") { Chat = { Reply = "answer from memory" } };
         var services = new ServiceCollection();
         services.AddLocalAI(b => b
             .AddOllama(o => o.Endpoint = ollama)

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using LocalAI.Ollama.TestServer;
+using LocalAI.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -99,7 +100,7 @@ public class OllamaFallbackBenchmarks
                 b.AddOllama(o => o.Endpoint = ollama);
             }
 
-            b.AddBackend("memory", _ => new MemoryBackend());
+            b.AddBackend("memory", _ => new FakeBackend("memory") { Chat = { Reply = "fallback", Usage = null } });
         }).Configure(o =>
         {
             o.Resilience.BreakDuration = TimeSpan.FromHours(1);

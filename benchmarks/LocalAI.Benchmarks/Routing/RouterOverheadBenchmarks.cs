@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using LocalAI.Testing;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI.Benchmarks.Routing;
@@ -25,13 +26,13 @@ public class RouterOverheadBenchmarks
     public async Task SetupAsync()
     {
         _direct = new InMemoryChatClient(0);
-        (_router, _slot) = await CreateRouterAsync(new InMemoryBackend("a", _direct));
+        (_router, _slot) = await CreateRouterAsync(new FakeBackend("a") { ChatClient = _direct });
         _directStream = new InMemoryChatClient(Updates);
-        (_streamRouter, _streamSlot) = await CreateRouterAsync(new InMemoryBackend("a", _directStream));
+        (_streamRouter, _streamSlot) = await CreateRouterAsync(new FakeBackend("a") { ChatClient = _directStream });
 
         // The first backend's circuit is open: the router must skip it and serve from the second.
         var failing = new FailingChatClient();
-        (_openCircuitRouter, _) = await CreateRouterAsync(new InMemoryBackend("down", failing), new InMemoryBackend("up", new InMemoryChatClient(0)));
+        (_openCircuitRouter, _) = await CreateRouterAsync(new FakeBackend("down") { ChatClient = failing }, new FakeBackend("up") { ChatClient = new InMemoryChatClient(0) });
         for (var i = 0; i < 2; i++)
         {
             await _openCircuitRouter.GetResponseAsync(Messages);

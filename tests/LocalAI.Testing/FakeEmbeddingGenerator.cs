@@ -1,9 +1,9 @@
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Backends.Tests.Support;
+namespace LocalAI.Testing;
 
 /// <summary>An embedding generator that declares a model identity (the dimensions too, unless told not to, as a lazily loading generator does) and returns vectors of a chosen length, or fails.</summary>
-internal sealed class TestEmbeddingGenerator(string model, int dimensions, int? returnedDimensions = null, bool declaresDimensions = true) : IEmbeddingGenerator<string, Embedding<float>>
+public sealed class FakeEmbeddingGenerator(string model, int dimensions, int? returnedDimensions = null, bool declaresDimensions = true) : IEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly EmbeddingGeneratorMetadata _metadata = new("test", null, model, declaresDimensions ? dimensions : null);
 

@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
-namespace LocalAI.Backends.Tests.Support;
+namespace LocalAI.Testing;
 
 /// <summary>A chat client whose behaviour a test scripts: answer, fail, stream then fail, or wait on a gate.</summary>
-internal sealed class ScriptedChatClient : IChatClient
+public sealed class ScriptedChatClient : IChatClient
 {
     private int _calls;
 
