@@ -1,5 +1,4 @@
 using LocalAI.Samples;
-using Microsoft.Extensions.AI;
 
 namespace LocalAI.Samples.Rag;
 
@@ -9,12 +8,8 @@ internal static class EmbeddingSetup
     /// <summary>Registers the backends the sample may use; the routers pick the first available one for embeddings and for chat.</summary>
     /// <param name="builder">The LocalAI builder.</param>
     /// <remarks>
-    /// By default ONNX serves embeddings in-process (<c>--onnx &lt;model folder&gt;</c> or <c>LocalAI:Onnx:ModelPath</c>) and
+    /// By default ONNX serves embeddings in-process (<c>--onnx &lt;model folder&gt;</c> or <c>LocalAI:onnx:ModelPath</c>) and
     /// Ollama serves chat; <c>--gguf &lt;file.gguf&gt;</c> adds in-process chat through llama.cpp. <c>LocalAI:Backends</c> changes the list.
     /// </remarks>
     public static void AddEmbeddingBackends(ILocalAIBuilder builder) => SampleBackends.Add(builder, "onnx,ollama");
-
-    /// <summary>The embedder used when no backend with embeddings is available: lexical feature hashing, for a demonstration only.</summary>
-    /// <returns>The demonstration embedder.</returns>
-    public static IEmbeddingGenerator<string, Embedding<float>> CreateDemoEmbedder() => new LexicalHashEmbeddingGenerator();
 }

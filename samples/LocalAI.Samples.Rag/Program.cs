@@ -4,7 +4,6 @@ using LocalAI.Samples;
 using LocalAI.Samples.Rag;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 // Usage:
 //   dotnet run -- index <folder>          index .txt and .md files into the embedded store
@@ -18,33 +17,31 @@ if (args.Length < 2 || args[0] is not ("index" or "ask"))
     return 2;
 }
 
-var services = new ServiceCollection();
+var search = new RagSearchOptions { Mode = RagSearchMode.Hybrid, Top = 4 };
+var services = new ServiceCollection().AddLogging();
 services.AddLocalAI(configuration.GetSection("LocalAI"), b =>
-{
-    EmbeddingSetup.AddEmbeddingBackends(b);
-    b.AddRag();
-});
+    {
+        EmbeddingSetup.AddEmbeddingBackends(b);
+        b.AddRag();
+    })
+    .UseChat(chat => chat.UseRag(new RagChatOptions { Search = search })); // the container owns the RAG pipeline around the router
 await using var provider = services.BuildServiceProvider();
 var manager = provider.GetRequiredService<BackendManager>();
 await manager.InitializeAsync();
 
-RagIndex index;
-if (await manager.GetActiveBackendAsync(BackendCapabilities.Embeddings) is { } embedder)
+if (await manager.GetActiveBackendAsync(BackendCapabilities.Embeddings) is not { } embedder)
 {
-    Console.WriteLine($"Embeddings: backend '{embedder.Id}'");
-    index = provider.GetRequiredService<RagIndex>();
-}
-else
-{
-    Console.WriteLine("Embeddings: no embedding backend is available; using the lexical hashing demo embedder (word overlap only). Give an ONNX model folder with --onnx, or see EmbeddingSetup.cs.");
-    var rag = provider.GetRequiredService<IOptions<RagOptions>>().Value;
-    index = new RagIndex(
-        EmbeddingSetup.CreateDemoEmbedder(),
-        provider.GetRequiredService<IVectorStore>(),
-        provider.GetRequiredService<ITokenCounter>(),
-        new RagIndexOptions { Chunking = new ChunkingOptions { ChunkSize = rag.ChunkSize, ChunkOverlap = rag.ChunkOverlap } });
+    Console.Error.WriteLine("No embedding backend is available. Give a sentence-transformers ONNX model folder with --onnx <folder> (or LocalAI__onnx__ModelPath), see EmbeddingSetup.cs.");
+    foreach (var status in await manager.GetAllStatusAsync())
+    {
+        Console.Error.WriteLine($"  {status.BackendId}: {(status.IsAvailable ? "available" : status.Reason)}");
+    }
+
+    return 1;
 }
 
+Console.WriteLine($"Embeddings: backend '{embedder.Id}'");
+var index = provider.GetRequiredService<RagIndex>();
 Console.WriteLine($"Store: {(provider.GetRequiredService<IVectorStore>() is FileVectorStore file ? file.FilePath : "PostgreSQL")}");
 
 if (args[0] == "index")
@@ -67,10 +64,9 @@ if (args[0] == "index")
 }
 
 var question = string.Join(' ', args[1..]);
-var search = new RagSearchOptions { Mode = RagSearchMode.Hybrid, Top = 4 };
 try
 {
-    using var chat = provider.GetRequiredService<IChatClient>().AsBuilder().UseRag(index, new RagChatOptions { Search = search }).Build(provider);
+    var chat = provider.GetRequiredService<IChatClient>();
     IReadOnlyList<RagCitation>? citations = null;
     Console.WriteLine();
     await foreach (var update in chat.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, question)]))

@@ -6,7 +6,7 @@ namespace LocalAI.Samples;
 /// <summary>Registers the backends that a sample's configuration names, so every sample is configured the same way.</summary>
 /// <remarks>
 /// <c>LocalAI:Backends</c> lists backend ids in priority order (comma-separated): <c>ollama</c>, <c>ollama-embedded</c>,
-/// <c>gguf</c>, <c>mlx</c>, <c>onnx</c>. Each backend binds its own section (<c>LocalAI:Ollama</c>, <c>LocalAI:Gguf</c>, ...).
+/// <c>gguf</c>, <c>mlx</c>, <c>onnx</c>. Each backend binds the section named by its id (<c>LocalAI:ollama</c>, <c>LocalAI:gguf</c>, ...).
 /// A GGUF or ONNX model path given with <c>--gguf</c> or <c>--onnx</c> adds that backend when it is not listed.
 /// </remarks>
 internal static class SampleBackends
@@ -15,11 +15,11 @@ internal static class SampleBackends
     public static IDictionary<string, string> Switches { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["--backends"] = "LocalAI:Backends",
-        ["--gguf"] = "LocalAI:Gguf:ModelPath",
-        ["--gguf-embeddings"] = "LocalAI:Gguf:EmbeddingModelPath",
-        ["--onnx"] = "LocalAI:Onnx:ModelPath",
-        ["--ollama"] = "LocalAI:Ollama:Endpoint",
-        ["--model"] = "LocalAI:Ollama:DefaultModel",
+        ["--gguf"] = "LocalAI:gguf:ModelPath",
+        ["--gguf-embeddings"] = "LocalAI:gguf:EmbeddingModelPath",
+        ["--onnx"] = "LocalAI:onnx:ModelPath",
+        ["--ollama"] = "LocalAI:ollama:Endpoint",
+        ["--model"] = "LocalAI:ollama:DefaultModel",
         ["--prompt"] = "Prompt",
     };
 
@@ -72,12 +72,12 @@ internal static class SampleBackends
         var ids = (section?["Backends"] ?? defaultBackends)
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .ToList();
-        if (!string.IsNullOrEmpty(section?["Gguf:ModelPath"]) && !ids.Contains("gguf"))
+        if (!string.IsNullOrEmpty(section?["gguf:ModelPath"]) && !ids.Contains("gguf"))
         {
             ids.Add("gguf");
         }
 
-        if (!string.IsNullOrEmpty(section?["Onnx:ModelPath"]) && !ids.Contains("onnx"))
+        if (!string.IsNullOrEmpty(section?["onnx:ModelPath"]) && !ids.Contains("onnx"))
         {
             ids.Add("onnx");
         }
