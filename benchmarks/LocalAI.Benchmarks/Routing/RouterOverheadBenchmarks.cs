@@ -1,6 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using LocalAI.Testing;
 using Microsoft.Extensions.AI;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace LocalAI.Benchmarks.Routing;
 
@@ -17,6 +20,7 @@ public class RouterOverheadBenchmarks
     private FallbackChatClient _streamRouter = null!;
     private BackendSlot _streamSlot = null!;
     private FallbackChatClient _openCircuitRouter = null!;
+    private ResiliencePipeline _pipeline = null!;
 
     /// <summary>Gets or sets the number of updates per stream; comparing 1 with 100 separates per-stream from per-update cost.</summary>
     [Params(1, 100)]
@@ -26,6 +30,17 @@ public class RouterOverheadBenchmarks
     public async Task SetupAsync()
     {
         _direct = new InMemoryChatClient(0);
+        var resilience = new BackendResilienceOptions();
+        _pipeline = new ResiliencePipelineBuilder()
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = resilience.FailureRatio,
+                MinimumThroughput = resilience.MinimumThroughput,
+                SamplingDuration = resilience.SamplingDuration,
+                BreakDuration = resilience.BreakDuration,
+            })
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = resilience.AttemptTimeout })
+            .Build();
         (_router, _slot) = await CreateRouterAsync(new FakeBackend("a") { ChatClient = _direct });
         _directStream = new InMemoryChatClient(Updates);
         (_streamRouter, _streamSlot) = await CreateRouterAsync(new FakeBackend("a") { ChatClient = _directStream });
@@ -47,6 +62,22 @@ public class RouterOverheadBenchmarks
 
     [Benchmark(Baseline = true)]
     public Task<ChatResponse> Direct() => _direct.GetResponseAsync(Messages);
+
+    /// <summary>Polly.Core's circuit breaker and timeout, as every slot runs them, around the same client: the floor of the slot's cost.</summary>
+    [Benchmark]
+    public async ValueTask<ChatResponse> PollyPipeline()
+    {
+        var context = ResilienceContextPool.Shared.Get(CancellationToken.None);
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static (ctx, client) => new ValueTask<ChatResponse>(client.GetResponseAsync(Messages, null, ctx.CancellationToken)), context, _direct);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
 
     /// <summary>The per-backend slot alone: the backend's resilience pipeline, the <c>localai.backend</c> tag and telemetry, without the candidate walk.</summary>
     [Benchmark]
