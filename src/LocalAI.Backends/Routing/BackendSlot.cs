@@ -4,7 +4,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace LocalAI;
@@ -16,23 +15,16 @@ internal sealed class BackendSlot
     /// <summary>The most backends one manager holds: a request remembers the backends it tried in one 64-bit mask.</summary>
     public const int MaxSlots = 64;
 
-    private static readonly ResiliencePropertyKey<bool> FirstUpdateKey = new("localai.first-update");
-
-    private readonly LocalAIOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CircuitBreakerStateProvider _circuit = new();
     private readonly ResiliencePipeline _pipeline;
+    private readonly BackendProbe _probe;
     private IChatClient? _chat;
-    private string? _providerName;
     private IEmbeddingGenerator<string, Embedding<float>>? _embeddings;
     private Exception? _embeddingsError;
     private int? _probedDimensions;
-    private HashSet<string> _models = new(StringComparer.OrdinalIgnoreCase);
-    private BackendStatus? _status;
-    private long _statusExpiresTicks;
     private long _openUntilTicks;
-    private int _refreshing;
 
     public BackendSlot(ILocalBackend backend, int index, LocalAIOptions options, TimeProvider timeProvider, ILogger logger)
     {
@@ -41,10 +33,12 @@ internal sealed class BackendSlot
         Index = index;
         Bit = 1UL << index;
         Capabilities = backend.Capabilities;
-        _options = options;
         _time = timeProvider;
         _logger = logger;
-        _pipeline = BuildPipeline(options.Resilience);
+        _probe = new BackendProbe(backend, options, timeProvider, logger);
+        _probe.AvailabilityChanged += (status, previous) => Changed?.Invoke(this, new BackendStatusChangedEventArgs(Id, status, CircuitState, previous));
+        _pipeline = SlotPipeline.Build(Id, options.Resilience, timeProvider, _circuit, OnCircuitChanged);
+        Telemetry = new SlotTelemetry(Id, () => Chat.GetService<ChatClientMetadata>()?.ProviderName ?? Id, timeProvider, logger);
     }
 
     /// <summary>Raised when the backend's availability or circuit state changes.</summary>
@@ -62,7 +56,9 @@ internal sealed class BackendSlot
 
     public BackendCapabilities Capabilities { get; }
 
-    public BackendStatus? Status => _status;
+    public BackendStatus? Status => _probe.Status;
+
+    public SlotTelemetry Telemetry { get; }
 
     public BackendCircuitState CircuitState => _circuit.CircuitState switch
     {
@@ -77,7 +73,7 @@ internal sealed class BackendSlot
 
     public bool Serves(BackendCapabilities capability) => (Capabilities & capability) == capability;
 
-    public bool HasModel(string model) => _models.Contains(model);
+    public bool HasModel(string model) => _probe.HasModel(model);
 
     /// <summary>Returns whether the circuit keeps this backend out of rotation at <paramref name="now"/>.</summary>
     public bool IsCoolingDown(DateTimeOffset now)
@@ -100,110 +96,17 @@ internal sealed class BackendSlot
             return $"circuit open after repeated failures until {OpenUntil:O}";
         }
 
-        return _status is { IsAvailable: false } status ? $"unavailable: {status.Reason}" : null;
+        return _probe.Status is { IsAvailable: false } status ? $"unavailable: {status.Reason}" : null;
     }
-
-    // ---- status -------------------------------------------------------------------------------------------------
 
     /// <summary>Gets the status: the cached probe result while it is fresh, else a new probe.</summary>
-    public Task<BackendStatus> GetStatusAsync(bool refresh, CancellationToken cancellationToken)
-    {
-        var status = _status;
-        return !refresh && status is not null && _time.GetUtcNow().UtcTicks < Interlocked.Read(ref _statusExpiresTicks)
-            ? Task.FromResult(status)
-            : ProbeAsync(cancellationToken);
-    }
+    public Task<BackendStatus> GetStatusAsync(bool refresh, CancellationToken cancellationToken) => _probe.GetStatusAsync(refresh, cancellationToken);
 
     /// <summary>Returns the status for the router's hot path: probes inline only the first time, and refreshes a stale one in the background.</summary>
-    public ValueTask<BackendStatus> GetRoutingStatusAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var status = _status;
-        if (status is null)
-        {
-            return new ValueTask<BackendStatus>(ProbeAsync(cancellationToken));
-        }
+    public ValueTask<BackendStatus> GetRoutingStatusAsync(DateTimeOffset now, CancellationToken cancellationToken) => _probe.GetRoutingStatusAsync(now, cancellationToken);
 
-        if (now.UtcTicks >= Interlocked.Read(ref _statusExpiresTicks) && Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)
-        {
-            _ = RefreshInBackgroundAsync();
-        }
-
-        return new ValueTask<BackendStatus>(status);
-    }
-
-    private async Task RefreshInBackgroundAsync()
-    {
-        try
-        {
-            await ProbeAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            Volatile.Write(ref _refreshing, 0);
-        }
-    }
-
-    private async Task<BackendStatus> ProbeAsync(CancellationToken cancellationToken)
-    {
-        var timeout = _options.ProbeTimeout;
-        var started = _time.GetTimestamp();
-        using var probeCts = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, probeCts.Token);
-        BackendStatus status;
-        try
-        {
-            status = await Backend.GetStatusAsync(linked.Token).WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
-            if (status.IsAvailable && status.Models.Count == 0 && (Capabilities & (BackendCapabilities.Chat | BackendCapabilities.Embeddings)) != 0)
-            {
-                try
-                {
-                    var models = await Backend.ListModelsAsync(linked.Token).WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
-                    status = status with { Models = models };
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    // The model list only refines selection; the backend answered its probe.
-                    Log.ProbeFailed(_logger, Id, ex);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            status = BackendStatus.Unavailable(Id, $"did not answer the probe within {timeout}", _time.GetElapsedTime(started), _time.GetUtcNow());
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.ProbeFailed(_logger, Id, ex);
-            status = BackendStatus.Unavailable(Id, ex.Message, _time.GetElapsedTime(started), _time.GetUtcNow());
-        }
-
-        if (status.ProbeLatency == TimeSpan.Zero)
-        {
-            status = status with { ProbeLatency = _time.GetElapsedTime(started) };
-        }
-
-        var previous = _status?.IsAvailable;
-        if (status.Models.Count > 0)
-        {
-            _models = status.Models.Select(m => m.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        }
-
-        _status = status;
-        Interlocked.Exchange(ref _statusExpiresTicks, (_time.GetUtcNow() + _options.StatusCacheTtl).UtcTicks);
-        if (previous != status.IsAvailable)
-        {
-            Log.AvailabilityChanged(_logger, Id, status.IsAvailable ? "available" : "unavailable", status.Reason);
-            Changed?.Invoke(this, new BackendStatusChangedEventArgs(Id, status, CircuitState, previous));
-        }
-
-        return status;
-    }
-
-    // ---- clients ------------------------------------------------------------------------------------------------
 
     private IChatClient Chat => _chat ??= Backend.GetChatClient();
-
-    private string ProviderName => _providerName ??= Chat.GetService<ChatClientMetadata>()?.ProviderName ?? Id;
 
     /// <summary>Gets the backend's embedding generator, or <see langword="null"/> (with <paramref name="error"/>) when the backend could not create one; a failed creation is tried again on the next call.</summary>
     public IEmbeddingGenerator<string, Embedding<float>>? GetEmbeddingGenerator(out Exception? error)
@@ -257,15 +160,14 @@ internal sealed class BackendSlot
         return new EmbeddingModelIdentity(model, dimensions);
     }
 
-    // ---- calls --------------------------------------------------------------------------------------------------
 
     /// <summary>Gets a chat response through the backend's resilience pipeline, tagged with the backend id.</summary>
     public async ValueTask<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, bool fallback, CancellationToken cancellationToken)
     {
         var chat = Chat;
         var requestModel = options?.ModelId;
-        using var activity = StartActivity(LocalAITelemetry.ChatOperation, requestModel, fallback);
-        var started = LocalAITelemetry.OperationDuration.Enabled ? _time.GetTimestamp() : 0;
+        using var activity = Telemetry.StartActivity(LocalAITelemetry.ChatOperation, requestModel, fallback);
+        var started = Telemetry.Timestamp();
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
@@ -283,7 +185,7 @@ internal sealed class BackendSlot
                 response.AdditionalProperties = new() { [LocalAITelemetry.BackendTag] = Id };
             }
 
-            Succeeded(LocalAITelemetry.ChatOperation, activity, started, fallback, requestModel, response.ModelId, response.Usage);
+            Telemetry.Succeeded(LocalAITelemetry.ChatOperation, activity, started, fallback, requestModel, response.ModelId, response.Usage);
             return response;
         }
         catch (Exception ex) when (Failed(ex, LocalAITelemetry.ChatOperation, activity, started, fallback, requestModel, cancellationToken, out var translated))
@@ -300,11 +202,11 @@ internal sealed class BackendSlot
     public async ValueTask<SlotStream> OpenStreamAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, bool fallback, CancellationToken cancellationToken)
     {
         var requestModel = options?.ModelId;
-        var activity = StartActivity(LocalAITelemetry.ChatOperation, requestModel, fallback);
-        var started = LocalAITelemetry.OperationDuration.Enabled ? _time.GetTimestamp() : 0;
+        var activity = Telemetry.StartActivity(LocalAITelemetry.ChatOperation, requestModel, fallback);
+        var started = Telemetry.Timestamp();
         var stream = new SlotStream(this, Chat, messages, options, fallback, activity, started, cancellationToken);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(FirstUpdateKey, true);
+        context.Properties.Set(SlotPipeline.FirstUpdateKey, true);
         try
         {
             await _pipeline.ExecuteAsync(static (ctx, s) => s.MoveFirstAsync(ctx.CancellationToken), context, stream).ConfigureAwait(false);
@@ -356,8 +258,8 @@ internal sealed class BackendSlot
         IEmbeddingGenerator<string, Embedding<float>> generator, IEnumerable<string> values, EmbeddingGenerationOptions? options, bool fallback, CancellationToken cancellationToken)
     {
         var requestModel = options?.ModelId;
-        using var activity = StartActivity(LocalAITelemetry.EmbeddingsOperation, requestModel, fallback);
-        var started = LocalAITelemetry.OperationDuration.Enabled ? _time.GetTimestamp() : 0;
+        using var activity = Telemetry.StartActivity(LocalAITelemetry.EmbeddingsOperation, requestModel, fallback);
+        var started = Telemetry.Timestamp();
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
@@ -368,7 +270,7 @@ internal sealed class BackendSlot
 
             result.AdditionalProperties ??= [];
             result.AdditionalProperties[LocalAITelemetry.BackendTag] = Id;
-            Succeeded(LocalAITelemetry.EmbeddingsOperation, activity, started, fallback, requestModel, result.Count > 0 ? result[0].ModelId : null, result.Usage);
+            Telemetry.Succeeded(LocalAITelemetry.EmbeddingsOperation, activity, started, fallback, requestModel, result.Count > 0 ? result[0].ModelId : null, result.Usage);
             return result;
         }
         catch (Exception ex) when (Failed(ex, LocalAITelemetry.EmbeddingsOperation, activity, started, fallback, requestModel, cancellationToken, out var translated))
@@ -378,93 +280,6 @@ internal sealed class BackendSlot
         finally
         {
             ResilienceContextPool.Shared.Return(context);
-        }
-    }
-
-    // ---- telemetry ----------------------------------------------------------------------------------------------
-
-    internal Activity? StartActivity(string operation, string? requestModel, bool fallback)
-    {
-        var source = LocalAITelemetry.ActivitySource;
-        if (!source.HasListeners())
-        {
-            return null;
-        }
-
-        var activity = source.StartActivity(operation, ActivityKind.Client);
-        if (activity is not null)
-        {
-            activity.DisplayName = requestModel is null ? operation : $"{operation} {requestModel}";
-            activity.SetTag(LocalAITelemetry.OperationNameTag, operation)
-                .SetTag(LocalAITelemetry.ProviderNameTag, operation == LocalAITelemetry.ChatOperation ? ProviderName : Id)
-                .SetTag(LocalAITelemetry.BackendTag, Id)
-                .SetTag(LocalAITelemetry.FallbackTag, fallback);
-            if (requestModel is not null)
-            {
-                activity.SetTag(LocalAITelemetry.RequestModelTag, requestModel);
-            }
-        }
-
-        return activity;
-    }
-
-    internal void Succeeded(string operation, Activity? activity, long started, bool fallback, string? requestModel, string? responseModel, UsageDetails? usage)
-    {
-        if (activity is not null)
-        {
-            if (responseModel is not null)
-            {
-                activity.SetTag(LocalAITelemetry.ResponseModelTag, responseModel);
-            }
-
-            if (usage?.InputTokenCount is { } input)
-            {
-                activity.SetTag(LocalAITelemetry.InputTokensTag, input);
-            }
-
-            if (usage?.OutputTokenCount is { } output)
-            {
-                activity.SetTag(LocalAITelemetry.OutputTokensTag, output);
-            }
-        }
-
-        if (started != 0)
-        {
-            var tags = Tags(operation, fallback, requestModel, responseModel);
-            LocalAITelemetry.OperationDuration.Record(_time.GetElapsedTime(started).TotalSeconds, tags);
-        }
-
-        if (usage is not null)
-        {
-            RecordTokens(operation, fallback, requestModel, responseModel, usage);
-        }
-
-        if (_logger.IsEnabled(LogLevel.Debug))
-        {
-            Log.Served(_logger, Id, operation);
-        }
-    }
-
-    internal void RecordTokens(string operation, bool fallback, string? requestModel, string? responseModel, UsageDetails usage)
-    {
-        var histogram = LocalAITelemetry.TokenUsage;
-        if (!histogram.Enabled)
-        {
-            return;
-        }
-
-        if (usage.InputTokenCount is { } input)
-        {
-            var tags = Tags(operation, fallback, requestModel, responseModel);
-            tags.Add(LocalAITelemetry.TokenTypeTag, "input");
-            histogram.Record(input, tags);
-        }
-
-        if (usage.OutputTokenCount is { } output)
-        {
-            var tags = Tags(operation, fallback, requestModel, responseModel);
-            tags.Add(LocalAITelemetry.TokenTypeTag, "output");
-            histogram.Record(output, tags);
         }
     }
 
@@ -481,15 +296,7 @@ internal sealed class BackendSlot
     {
         translated = null;
         var cancelled = cancellationToken.IsCancellationRequested && exception is OperationCanceledException;
-        var errorType = cancelled ? "cancelled" : exception.GetType().FullName;
-        activity?.SetStatus(ActivityStatusCode.Error, exception.Message).SetTag(LocalAITelemetry.ErrorTypeTag, errorType);
-        if (started != 0)
-        {
-            var tags = Tags(operation, fallback, requestModel, null);
-            tags.Add(LocalAITelemetry.ErrorTypeTag, errorType);
-            LocalAITelemetry.OperationDuration.Record(_time.GetElapsedTime(started).TotalSeconds, tags);
-        }
-
+        Telemetry.Failed(exception, cancelled, operation, activity, started, fallback, requestModel);
         if (cancelled)
         {
             return false;
@@ -497,8 +304,7 @@ internal sealed class BackendSlot
 
         if (FallbackPolicy.ShouldFallBack(exception))
         {
-            // Look again soon rather than trusting a cached "available".
-            Interlocked.Exchange(ref _statusExpiresTicks, 0);
+            _probe.MarkStale();
         }
 
         translated = exception switch
@@ -514,84 +320,9 @@ internal sealed class BackendSlot
         return translated is not null;
     }
 
-    private TagList Tags(string operation, bool fallback, string? requestModel, string? responseModel)
-    {
-        var tags = new TagList
-        {
-            { LocalAITelemetry.OperationNameTag, operation },
-            { LocalAITelemetry.ProviderNameTag, operation == LocalAITelemetry.ChatOperation ? ProviderName : Id },
-            { LocalAITelemetry.BackendTag, Id },
-            { LocalAITelemetry.FallbackTag, fallback },
-        };
-        if (requestModel is not null)
-        {
-            tags.Add(LocalAITelemetry.RequestModelTag, requestModel);
-        }
-
-        if (responseModel is not null)
-        {
-            tags.Add(LocalAITelemetry.ResponseModelTag, responseModel);
-        }
-
-        return tags;
-    }
-
-    // ---- resilience ---------------------------------------------------------------------------------------------
-
-    private ResiliencePipeline BuildPipeline(BackendResilienceOptions options)
-    {
-        var builder = new ResiliencePipelineBuilder { Name = "localai-" + Id, TimeProvider = _time };
-        if (options.RetryCount > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = args => new ValueTask<bool>(
-                    args.Outcome.Exception is { } ex && ex is not BrokenCircuitException && FallbackPolicy.ShouldFallBack(ex, args.Context.CancellationToken)),
-                MaxRetryAttempts = options.RetryCount,
-                Delay = options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-            });
-        }
-
-        var attemptTimeout = options.AttemptTimeout;
-        var firstUpdateTimeout = options.FirstUpdateTimeout;
-        return builder
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is { } ex && FallbackPolicy.ShouldFallBack(ex, args.Context.CancellationToken)),
-                FailureRatio = options.FailureRatio,
-                MinimumThroughput = options.MinimumThroughput,
-                SamplingDuration = options.SamplingDuration,
-                BreakDuration = options.BreakDuration,
-                StateProvider = _circuit,
-                OnOpened = args =>
-                {
-                    Interlocked.Exchange(ref _openUntilTicks, (_time.GetUtcNow() + args.BreakDuration).UtcTicks);
-                    OnCircuitChanged(BackendCircuitState.Open, args.BreakDuration);
-                    return default;
-                },
-                OnHalfOpened = _ =>
-                {
-                    OnCircuitChanged(BackendCircuitState.HalfOpen, null);
-                    return default;
-                },
-                OnClosed = _ =>
-                {
-                    Interlocked.Exchange(ref _openUntilTicks, 0);
-                    OnCircuitChanged(BackendCircuitState.Closed, null);
-                    return default;
-                },
-            })
-            .AddTimeout(new TimeoutStrategyOptions
-            {
-                TimeoutGenerator = args => new ValueTask<TimeSpan>(
-                    args.Context.Properties.GetValue(FirstUpdateKey, false) ? firstUpdateTimeout : attemptTimeout),
-            })
-            .Build();
-    }
-
     private void OnCircuitChanged(BackendCircuitState state, TimeSpan? breakDuration)
     {
+        Interlocked.Exchange(ref _openUntilTicks, breakDuration is { } open ? (_time.GetUtcNow() + open).UtcTicks : 0);
         LocalAITelemetry.CircuitTransitions.Add(1, new(LocalAITelemetry.BackendTag, Id), new(LocalAITelemetry.CircuitStateTag, state.ToString()));
         if (breakDuration is { } duration)
         {
@@ -602,6 +333,6 @@ internal sealed class BackendSlot
             Log.CircuitChanged(_logger, Id, state.ToString());
         }
 
-        Changed?.Invoke(this, new BackendStatusChangedEventArgs(Id, _status, state, _status?.IsAvailable));
+        Changed?.Invoke(this, new BackendStatusChangedEventArgs(Id, _probe.Status, state, _probe.Status?.IsAvailable));
     }
 }

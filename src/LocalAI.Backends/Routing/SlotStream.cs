@@ -74,7 +74,7 @@ internal sealed class SlotStream : IAsyncDisposable
         }
 
         _ended = true;
-        _slot.Succeeded(LocalAITelemetry.ChatOperation, _activity, _started, _fallback, _options?.ModelId, _responseModel, null);
+        _slot.Telemetry.Succeeded(LocalAITelemetry.ChatOperation, _activity, _started, _fallback, _options?.ModelId, _responseModel, null);
     }
 
     public async ValueTask DisposeAsync()
@@ -171,7 +171,7 @@ internal sealed class SlotStream : IAsyncDisposable
         {
             if (contents[i] is UsageContent usage)
             {
-                _slot.RecordTokens(LocalAITelemetry.ChatOperation, _fallback, _options?.ModelId, _responseModel, usage.Details);
+                _slot.Telemetry.RecordTokens(LocalAITelemetry.ChatOperation, _fallback, _options?.ModelId, _responseModel, usage.Details);
             }
         }
     }
