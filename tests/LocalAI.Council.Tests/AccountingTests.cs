@@ -84,6 +84,9 @@ public sealed class AccountingTests
         Assert.Equal((22, 42, 64), (m1.GetProperty("prompt_tokens").GetInt32(), m1.GetProperty("completion_tokens").GetInt32(), m1.GetProperty("total_tokens").GetInt32()));
         Assert.Equal(315, usage.GetProperty("stage2_review").GetProperty("total_tokens").GetInt32());
         Assert.Equal(300, usage.GetProperty("stage3_synthesis").GetProperty("by_model").GetProperty("chair").GetProperty("prompt_tokens").GetInt32());
+        Assert.Equal(
+            ["opinions", "review", "synthesis"],
+            new[] { "stage1_opinions", "stage2_review", "stage3_synthesis" }.Select(p => usage.GetProperty(p).GetProperty("stage").GetString()));
         Assert.Equal((633, 128, 761), (usage.GetProperty("total_prompt_tokens").GetInt32(), usage.GetProperty("total_completion_tokens").GetInt32(), usage.GetProperty("total_tokens").GetInt32()));
 
         var latency = root.GetProperty("latency");

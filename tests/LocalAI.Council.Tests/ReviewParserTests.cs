@@ -56,8 +56,30 @@ public sealed class ReviewParserTests
         Assert.Equal("response A is ranked more than once", Fail("{\"rankings\":[{\"response\":\"A\",\"score\":7},{\"response\":\"a\",\"score\":6}]}"));
 
     [Fact]
-    public void MissingLabel_IsRejected() =>
-        Assert.Equal("response B was not ranked; rank every response exactly once", Fail("{\"rankings\":[{\"response\":\"A\",\"score\":7}]}"));
+    public void AReplyThatLeavesALabelOut_IsReadForTheLabelsItScores()
+    {
+        var scores = Parse("{\"rankings\":[{\"response\":\"A\",\"score\":7}]}");
+        Assert.Equal([new ParsedScore("A", 7, null)], scores);
+        Assert.Equal(["B"], ReviewParser.Unscored(Labels, scores));
+        Assert.Equal("response B was not ranked; rank every response exactly once", ReviewParser.DescribeUnscored(ReviewParser.Unscored(Labels, scores)));
+    }
+
+    [Fact]
+    public void ACompleteObject_WinsOverAnEarlierPartialOne() =>
+        Assert.Equal(2, Parse("Draft: {\"rankings\":[{\"response\":\"A\",\"score\":7}]} Final: {\"rankings\":[{\"response\":\"A\",\"score\":7},{\"response\":\"B\",\"score\":3}]}").Count);
+
+    [Fact]
+    public void AnEmptyRanking_IsRejected() =>
+        Assert.Equal("no response was ranked", Fail("{\"rankings\":[]}"));
+
+    [Fact]
+    public void LabelsPastZ_AreRead()
+    {
+        string[] labels = [.. Enumerable.Range(0, 28).Select(ReviewPrompt.Label)];
+        var json = "{\"rankings\":[" + string.Join(",", labels.Select((l, i) => $"{{\"response\":\"Response {l.ToLowerInvariant()}\",\"score\":{1 + (i % 10)}}}")) + "]}";
+        Assert.True(ReviewParser.TryParse(json, labels, out var scores, out var error), error);
+        Assert.Equal(labels, scores.Select(s => s.Label));
+    }
 
     [Fact]
     public void ScoreOutOfRange_IsRejected() =>

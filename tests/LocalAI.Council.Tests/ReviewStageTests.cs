@@ -193,7 +193,7 @@ public sealed class ReviewStageTests
         var a = new ScriptedChatClient("a", call => Task.FromResult(Script.Reply(call.Kind switch
         {
             CallKind.Opinion => "A.",
-            CallKind.Review => "{\"rankings\":[{\"response\":\"A\",\"score\":7}]}",
+            CallKind.Review => "{\"rankings\":[{\"response\":\"A\",\"score\":\"great\"},{\"response\":\"B\",\"score\":3}]}",
             CallKind.Repair => "{\"rankings\":[{\"response\":\"A\",\"score\":70},{\"response\":\"B\",\"score\":1}]}",
             _ => "Final.",
         })));
@@ -206,7 +206,7 @@ public sealed class ReviewStageTests
         var review = session.Reviews.Single(r => r.ReviewerId == "agent_1");
         Assert.False(review.IsValid);
         Assert.Empty(review.Scores);
-        Assert.Equal("the reply failed validation twice: first response B was not ranked; rank every response exactly once; after the repair request response A has score 70, outside 1 to 10", review.ExclusionReason);
+        Assert.Equal("the reply failed validation twice: first response A has no numeric \"score\"; after the repair request response A has score 70, outside 1 to 10", review.ExclusionReason);
         Assert.Contains(session.Failures, f => f.Stage == CouncilStage.Review && f.AgentId == "agent_1");
 
         // Only the two valid reviews count: agent_1 is scored 9 by agent_2 and 3 by agent_3.
@@ -253,4 +253,57 @@ public sealed class ReviewStageTests
         Assert.Equal(("A", "agent_2", 6.0, "ok"), (byA.Scores[0].Label, byA.Scores[0].AgentId, byA.Scores[0].Score, byA.Scores[0].Reasoning));
         Assert.Equal("{\"A\":\"agent_2\"}", JsonSerializer.Serialize(byA.Labels));
     }
+
+    [Fact]
+    public async Task AReviewThatLeavesOneAnswerOut_CountsForTheAnswersItScores()
+    {
+        // agent_1 scores every response but the last it is shown, in its reply and in the repair reply alike.
+        var partial = new ScriptedChatClient("partial", call => Task.FromResult(Script.Reply(call.Kind switch
+        {
+            CallKind.Opinion => "Opinion of the partial reviewer.",
+            CallKind.Review or CallKind.Repair => PartialReview(call.Labels.SkipLast(1), 8),
+            _ => "Final.",
+        })));
+        var others = Enumerable.Range(1, 4).Select(i => Script.Agent("c" + i, $"Opinion number {i}.", _ => 6)).ToArray();
+        using var council = new ChatCouncil(Script.Options([(partial, Models[0]), .. others.Select((c, i) => (c, Models[i + 1]))]));
+
+        var session = await council.RunAsync(Question).Within();
+
+        var review = session.Reviews.Single(r => r.ReviewerId == "agent_1");
+        Assert.True(review.IsValid, review.ExclusionReason);
+        Assert.Equal(3, review.Scores.Count);
+        var left = Assert.Single(review.Unscored);
+        Assert.Single(partial.CallsOf(CallKind.Repair));
+        Assert.Contains($"response {left} was not ranked", partial.CallsOf(CallKind.Repair).Single().Prompt, StringComparison.Ordinal);
+        Assert.DoesNotContain(session.Failures, f => f.Stage == CouncilStage.Review);
+
+        // Its three scores count; the answer it left out is scored by the three other reviewers only.
+        var leftOut = review.Labels[left];
+        foreach (var entry in session.Ranking.Entries.Where(e => e.AgentId != "agent_1"))
+        {
+            Assert.Equal(entry.AgentId == leftOut ? 3 : 4, entry.ReviewCount);
+            Assert.Equal(entry.AgentId == leftOut ? 6.0 : (8 + (3 * 6)) / 4.0, entry.MeanScore!.Value, 9);
+        }
+    }
+
+    [Fact]
+    public async Task ThirtyAgents_AreLabelledPastZ_AndEveryReviewCounts()
+    {
+        var clients = Enumerable.Range(0, 30).Select(i => Script.Agent("c" + i, $"Opinion number {i}.", text => 1 + (text.Length % 10))).ToArray();
+        var options = Script.Options(clients.Select((c, i) => (c, "model-" + i)).ToArray());
+        options.UseJsonSchemaForReviews = true;
+        using var council = new ChatCouncil(options);
+
+        var session = await council.RunAsync(Question).Within();
+
+        var call = Assert.Single(clients[0].CallsOf(CallKind.Review));
+        Assert.Equal(29, call.Labels.Count);
+        Assert.Equal(["AA", "AB", "AC"], call.Labels.Skip(26));
+        Assert.All(session.Reviews, r => Assert.Equal((true, 29, 0), (r.IsValid, r.Scores.Count, r.Unscored.Count)));
+        Assert.All(session.Ranking.Entries, e => Assert.Equal(29, e.ReviewCount));
+        Assert.Empty(clients[0].CallsOf(CallKind.Repair));
+    }
+
+    private static string PartialReview(IEnumerable<string> labels, int score) =>
+        "{\"rankings\":[" + string.Join(",", labels.Select(l => $"{{\"response\":\"{l}\",\"score\":{score}}}")) + "]}";
 }

@@ -19,9 +19,9 @@ public sealed record CouncilTokenUsage(
 {
     internal static CouncilTokenUsage From(IReadOnlyList<CouncilGeneration> generations)
     {
-        var s1 = StageTokenUsage.From(generations.Where(g => g.Stage == CouncilStage.Opinions));
-        var s2 = StageTokenUsage.From(generations.Where(g => g.Stage == CouncilStage.Review));
-        var s3 = StageTokenUsage.From(generations.Where(g => g.Stage == CouncilStage.Synthesis));
+        var s1 = StageTokenUsage.From(CouncilStage.Opinions, generations);
+        var s2 = StageTokenUsage.From(CouncilStage.Review, generations);
+        var s3 = StageTokenUsage.From(CouncilStage.Synthesis, generations);
         return new(
             s1,
             s2,

@@ -25,12 +25,12 @@ internal static class ChairmanPrompt
 
         if (ranking.Entries.Count > 0)
         {
-            sb.AppendLine("Peer ranking (mean score out of 10, Borda count):");
+            sb.AppendLine("Peer ranking (mean score out of 10, share of rivals beaten per review):");
             foreach (var entry in ranking.Entries)
             {
                 sb.Append(entry.Rank.ToString(CultureInfo.InvariantCulture)).Append(". ").Append(entry.AgentId).Append(": ")
                   .Append(entry.MeanScore is { } mean ? mean.ToString("0.00", CultureInfo.InvariantCulture) : "not scored")
-                  .Append(", ").Append(entry.BordaCount.ToString("0.##", CultureInfo.InvariantCulture)).AppendLine();
+                  .Append(", ").Append(entry.BordaScore.ToString("0.##", CultureInfo.InvariantCulture)).AppendLine();
             }
 
             var ties = ranking.DescribeTies();

@@ -154,22 +154,42 @@ internal sealed class CouncilRun
         {
             exclusion = "the review request failed: " + first.Error!.Message;
         }
-        else if (!ReviewParser.TryParse(first.Response!.Text, labels, out parsed, out var firstError))
+        else
         {
-            Log.ReviewRepair(_logger, SessionId, reviewer.Id, firstError);
-            messages.AddRange(first.Response.Messages);
-            messages.Add(ReviewPrompt.RepairRequest(firstError, labels));
-            var second = await CallAsync(reviewer, reviewer.Id, CouncilStage.Review, "review_repair", messages, options, null, cancellationToken).ConfigureAwait(false);
-            tokens += second.Tokens;
-            latency += second.Latency;
-            repaired = true;
-            if (!second.Succeeded)
+            var firstParsed = ReviewParser.TryParse(first.Response!.Text, labels, out parsed, out var firstError);
+            if (firstParsed && parsed.Count < labels.Count)
             {
-                exclusion = $"the reply failed validation ({firstError}) and the repair request failed: {second.Error!.Message}";
+                firstError = ReviewParser.DescribeUnscored(ReviewParser.Unscored(labels, parsed));
             }
-            else if (!ReviewParser.TryParse(second.Response!.Text, labels, out parsed, out var secondError))
+
+            if (!firstParsed || parsed.Count < labels.Count)
             {
-                exclusion = $"the reply failed validation twice: first {firstError}; after the repair request {secondError}";
+                // One repair request. A partial first reply is kept unless the repair scores more responses.
+                Log.ReviewRepair(_logger, SessionId, reviewer.Id, firstError);
+                messages.AddRange(first.Response.Messages);
+                messages.Add(ReviewPrompt.RepairRequest(firstError, labels));
+                var second = await CallAsync(reviewer, reviewer.Id, CouncilStage.Review, "review_repair", messages, options, null, cancellationToken).ConfigureAwait(false);
+                tokens += second.Tokens;
+                latency += second.Latency;
+                var secondError = second.Succeeded ? null : "the repair request failed: " + second.Error!.Message;
+                List<ParsedScore> repairedScores = [];
+                if (second.Succeeded && !ReviewParser.TryParse(second.Response!.Text, labels, out repairedScores, out var parseError))
+                {
+                    secondError = "after the repair request " + parseError;
+                }
+
+                if (repairedScores.Count > parsed.Count)
+                {
+                    parsed = repairedScores;
+                    repaired = true;
+                }
+                else if (!firstParsed)
+                {
+                    repaired = true;
+                    exclusion = second.Succeeded
+                        ? $"the reply failed validation twice: first {firstError}; {secondError}"
+                        : $"the reply failed validation ({firstError}) and {secondError}";
+                }
             }
         }
 
@@ -185,7 +205,10 @@ internal sealed class CouncilRun
             }
         }
 
-        var review = new CouncilReview(reviewer.Id, reviewer.Label, labelMap, scores, repaired, exclusion, tokens, latency);
+        var review = new CouncilReview(reviewer.Id, reviewer.Label, labelMap, scores, repaired, exclusion, tokens, latency)
+        {
+            Unscored = exclusion is null ? ReviewParser.Unscored(labels, parsed) : [],
+        };
         Emit(new ReviewCompletedEvent(SessionId, Now, review));
         return review;
     }

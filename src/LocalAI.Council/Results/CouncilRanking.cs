@@ -1,8 +1,8 @@
 namespace LocalAI.Council;
 
-/// <summary>The aggregate ranking of the agents that answered, ordered by mean score then Borda count.</summary>
+/// <summary>The aggregate ranking of the agents that answered, ordered by mean score then Borda score (both averages over the reviews received).</summary>
 /// <param name="Entries">The agents, best first.</param>
-/// <param name="Ties">Each group of agent ids tied on both mean score and Borda count.</param>
+/// <param name="Ties">Each group of agent ids tied on both mean score and Borda score.</param>
 public sealed record CouncilRanking(IReadOnlyList<CouncilRankingEntry> Entries, IReadOnlyList<IReadOnlyList<string>> Ties)
 {
     /// <summary>Gets a ranking with no entries.</summary>

@@ -5,14 +5,17 @@ namespace LocalAI.Council;
 /// <param name="AgentId">The agent.</param>
 /// <param name="Model">The agent's model name.</param>
 /// <param name="MeanScore">The mean of the scores it received; <see langword="null"/> when no valid review scored it.</param>
-/// <param name="BordaCount">The Borda count: from each valid review, the number of responses it beat (ties share the points).</param>
+/// <param name="BordaScore">
+/// The Borda score, 0 to 1: the mean, over the valid reviews that scored it beside at least one other response, of the
+/// share of those other responses it beat (a tie counts half). A mean, so the number of reviews received does not count.
+/// </param>
 /// <param name="ReviewCount">How many valid reviews scored it.</param>
-/// <param name="IsTied">Whether another agent has the same mean score and Borda count.</param>
+/// <param name="IsTied">Whether another agent has the same mean score and Borda score.</param>
 public sealed record CouncilRankingEntry(
     int Rank,
     string AgentId,
     string Model,
     double? MeanScore,
-    double BordaCount,
+    double BordaScore,
     int ReviewCount,
     bool IsTied);

@@ -1,6 +1,10 @@
 namespace LocalAI.Council;
 
-/// <summary>Aggregates valid reviews into a ranking: mean score and Borda count per agent, ties stated.</summary>
+/// <summary>
+/// Aggregates valid reviews into a ranking: per agent the mean of its scores and its Borda score, the mean over the
+/// reviews that scored it of the share of rivals it beat; both are averages, so an answer that received more reviews
+/// (because another reviewer's review was excluded) gains nothing from the count. Ties are stated.
+/// </summary>
 internal static class RankingCalculator
 {
     private const double Tolerance = 1e-9;
@@ -13,7 +17,7 @@ internal static class RankingCalculator
         }
 
         var scores = answered.ToDictionary(o => o.AgentId, _ => new List<double>(), StringComparer.Ordinal);
-        var borda = answered.ToDictionary(o => o.AgentId, _ => 0.0, StringComparer.Ordinal);
+        var borda = answered.ToDictionary(o => o.AgentId, _ => new List<double>(), StringComparer.Ordinal);
         foreach (var review in reviews)
         {
             if (!review.IsValid)
@@ -28,28 +32,16 @@ internal static class RankingCalculator
                     continue;
                 }
 
-                // Borda: one point per response this one beat, half a point per response it tied with.
-                var beaten = 0;
-                var tied = -1;
-                foreach (var other in review.Scores)
-                {
-                    if (Math.Abs(other.Score - item.Score) < Tolerance)
-                    {
-                        tied++;
-                    }
-                    else if (other.Score < item.Score)
-                    {
-                        beaten++;
-                    }
-                }
-
                 list.Add(item.Score);
-                borda[item.AgentId] += beaten + (tied * 0.5);
+                if (review.Scores.Count > 1)
+                {
+                    borda[item.AgentId].Add(BordaShare(item, review.Scores));
+                }
             }
         }
 
         var rows = answered
-            .Select((o, order) => (Opinion: o, Order: order, Mean: scores[o.AgentId].Count > 0 ? scores[o.AgentId].Average() : (double?)null, Borda: borda[o.AgentId], Count: scores[o.AgentId].Count))
+            .Select((o, order) => (Opinion: o, Order: order, Mean: scores[o.AgentId].Count > 0 ? scores[o.AgentId].Average() : (double?)null, Borda: borda[o.AgentId].Count > 0 ? borda[o.AgentId].Average() : 0.0, Count: scores[o.AgentId].Count))
             .OrderByDescending(r => r.Mean ?? double.NegativeInfinity)
             .ThenByDescending(r => r.Borda)
             .ThenBy(r => r.Order)
@@ -82,6 +74,29 @@ internal static class RankingCalculator
         }
 
         return new CouncilRanking(entries, ties);
+    }
+
+    /// <summary>
+    /// The share of the other responses in one review that <paramref name="item"/> beat, a tie counting half: 0 to 1,
+    /// so a review of four responses weighs the same as a review of two.
+    /// </summary>
+    private static double BordaShare(CouncilReviewScore item, IReadOnlyList<CouncilReviewScore> scores)
+    {
+        var beaten = 0;
+        var tied = -1;
+        foreach (var other in scores)
+        {
+            if (Math.Abs(other.Score - item.Score) < Tolerance)
+            {
+                tied++;
+            }
+            else if (other.Score < item.Score)
+            {
+                beaten++;
+            }
+        }
+
+        return (beaten + (tied * 0.5)) / (scores.Count - 1);
     }
 
     private static bool Same(double? a, double? b) =>

@@ -18,6 +18,11 @@ internal static class ReviewParser
         CommentHandling = JsonCommentHandling.Skip,
     };
 
+    /// <summary>
+    /// Reads the scores of a reply. A reply that scores some responses and leaves others out is read for the ones it
+    /// scores (the caller finds the rest unscored); among several candidate objects, one that scores every label wins,
+    /// else the one that scores the most.
+    /// </summary>
     public static bool TryParse(string? text, IReadOnlyList<string> labels, out List<ParsedScore> scores, out string error)
     {
         scores = [];
@@ -28,6 +33,7 @@ internal static class ReviewParser
         }
 
         string? firstError = null;
+        List<ParsedScore>? best = null;
         foreach (var candidate in Candidates(text))
         {
             JsonDocument document;
@@ -47,20 +53,44 @@ internal static class ReviewParser
                     continue;
                 }
 
-                if (TryRead(rankings, labels, out scores, out var validation))
+                if (!TryRead(rankings, labels, out var read, out var validation))
                 {
+                    firstError ??= validation;
+                    continue;
+                }
+
+                if (read.Count == labels.Count)
+                {
+                    scores = read;
                     error = string.Empty;
                     return true;
                 }
 
-                firstError ??= validation;
+                if (best is null || read.Count > best.Count)
+                {
+                    best = read;
+                }
             }
         }
 
+        if (best is not null)
+        {
+            scores = best;
+            error = string.Empty;
+            return true;
+        }
+
         error = firstError ?? "no JSON object with a \"rankings\" array was found in the reply";
-        scores = [];
         return false;
     }
+
+    /// <summary>The labels <paramref name="scores"/> leaves out, in the order shown to the reviewer.</summary>
+    public static List<string> Unscored(IReadOnlyList<string> labels, IReadOnlyList<ParsedScore> scores) =>
+        labels.Where(l => !scores.Any(s => string.Equals(s.Label, l, StringComparison.Ordinal))).ToList();
+
+    /// <summary>The error fed back to a reviewer whose reply left <paramref name="unscored"/> out.</summary>
+    public static string DescribeUnscored(IReadOnlyList<string> unscored) =>
+        $"response{(unscored.Count > 1 ? "s" : string.Empty)} {string.Join(", ", unscored)} {(unscored.Count > 1 ? "were" : "was")} not ranked; rank every response exactly once";
 
     private static bool TryGetRankings(JsonElement root, out JsonElement rankings)
     {
@@ -154,11 +184,9 @@ internal static class ReviewParser
             scores.Add(new ParsedScore(label, score, reasoning));
         }
 
-        var missing = labels.Where(l => !seen.Contains(l)).ToList();
-        if (missing.Count > 0)
+        if (scores.Count == 0)
         {
-            error = $"response{(missing.Count > 1 ? "s" : string.Empty)} {string.Join(", ", missing)} {(missing.Count > 1 ? "were" : "was")} not ranked; rank every response exactly once";
-            scores = [];
+            error = "no response was ranked";
             return false;
         }
 
