@@ -121,7 +121,7 @@ try
                 foreach (var entry in k.Ranking.Entries)
                 {
                     var mean = entry.MeanScore?.ToString("0.00", CultureInfo.InvariantCulture) ?? "n/a";
-                    Console.WriteLine($"  {entry.Rank}. {entry.AgentId} ({entry.Model}) mean {mean}, Borda {entry.BordaCount.ToString("0.#", CultureInfo.InvariantCulture)}{(entry.IsTied ? " (tied)" : string.Empty)}");
+                    Console.WriteLine($"  {entry.Rank}. {entry.AgentId} ({entry.Model}) mean {mean}, Borda {entry.BordaScore.ToString("0.##", CultureInfo.InvariantCulture)}{(entry.IsTied ? " (tied)" : string.Empty)}");
                 }
 
                 break;
