@@ -3,12 +3,66 @@ using LocalAI.Gguf;
 
 namespace LocalAI.Testing.Gguf;
 
-/// <summary>Writes GGUF v3 files: metadata entries and F32/F16 tensors, data aligned to 32 bytes.</summary>
+/// <summary>Writes GGUF v3 files: metadata entries and F32/F16 tensors (or those of an existing file), data aligned to 32 bytes or <c>general.alignment</c>.</summary>
 public sealed class GgufWriter
 {
-    private const int Alignment = 32;
+    private const int DefaultAlignment = 32;
     private readonly List<(string Key, GgufMetadataValue Value)> _metadata = [];
     private readonly List<(string Name, long[] Dims, int Type, byte[] Data)> _tensors = [];
+
+    /// <summary>Gets the metadata entries in the order they are written.</summary>
+    public IReadOnlyList<(string Key, GgufMetadataValue Value)> Metadata => _metadata;
+
+    /// <summary>Gets the tensor names and dimensions in the order they are written.</summary>
+    public IReadOnlyList<(string Name, long[] Dims)> Tensors => [.. _tensors.Select(t => (t.Name, t.Dims))];
+
+    /// <summary>Starts a writer from an existing file: its metadata, and its tensors with their data.</summary>
+    /// <param name="path">A GGUF file the managed reader accepts.</param>
+    /// <returns>A writer that writes the same model until it is changed.</returns>
+    public static GgufWriter From(string path)
+    {
+        var file = GgufFile.Read(path);
+        var writer = new GgufWriter();
+        foreach (var (key, value) in file.Metadata)
+        {
+            writer._metadata.Add((key, value));
+        }
+
+        using var stream = File.OpenRead(path);
+        foreach (var tensor in file.Tensors)
+        {
+            var data = new byte[tensor.SizeBytes];
+            stream.Position = file.DataOffset + tensor.Offset;
+            stream.ReadExactly(data);
+            writer._tensors.Add((tensor.Name, [.. tensor.Dimensions], tensor.Type, data));
+        }
+
+        return writer;
+    }
+
+    /// <summary>Removes a metadata entry, if present.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>This writer.</returns>
+    public GgufWriter Remove(string key)
+    {
+        _metadata.RemoveAll(m => m.Key == key);
+        return this;
+    }
+
+    /// <summary>Gives a tensor other dimensions, its data cut or zero-filled to the new element count.</summary>
+    /// <param name="name">The tensor name.</param>
+    /// <param name="dims">The new dimensions, innermost first.</param>
+    /// <returns>This writer.</returns>
+    public GgufWriter Reshape(string name, long[] dims)
+    {
+        var index = _tensors.FindIndex(t => t.Name == name);
+        var (_, oldDims, type, data) = _tensors[index];
+        var elementSize = data.Length / oldDims.Aggregate(1L, (a, b) => a * b);
+        var resized = new byte[dims.Aggregate(1L, (a, b) => a * b) * elementSize];
+        data.AsSpan(0, (int)Math.Min(data.Length, resized.Length)).CopyTo(resized);
+        _tensors[index] = (name, dims, type, resized);
+        return this;
+    }
 
     /// <summary>Sets a metadata entry, replacing one with the same key.</summary>
     /// <param name="key">The key.</param>
@@ -90,10 +144,11 @@ public sealed class GgufWriter
         return this;
     }
 
-    /// <summary>Writes the file, through a temporary file moved into place.</summary>
+    /// <summary>Writes the file, through a temporary file moved into place; data is aligned to <c>general.alignment</c> when it is a power of two, else to 32 bytes.</summary>
     /// <param name="path">The file to write.</param>
     public void Write(string path)
     {
+        var alignment = _metadata.FirstOrDefault(m => m.Key == "general.alignment").Value?.AsInt64() is { } a && a > 0 && a <= 1 << 16 && (a & (a - 1)) == 0 ? a : DefaultAlignment;
         using var stream = new MemoryStream();
         using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         w.Write(0x46554747u);
@@ -132,14 +187,14 @@ public sealed class GgufWriter
 
             w.Write((uint)type);
             w.Write((ulong)offset);
-            offset = Align(offset + data.Length);
+            offset = Align(offset + data.Length, alignment);
         }
 
-        Pad(w);
+        Pad(w, alignment);
         foreach (var (_, _, _, data) in _tensors)
         {
             w.Write(data);
-            Pad(w);
+            Pad(w, alignment);
         }
 
         w.Flush();
@@ -148,11 +203,11 @@ public sealed class GgufWriter
         File.Move(temp, path, overwrite: true);
     }
 
-    private static long Align(long value) => (value + Alignment - 1) / Alignment * Alignment;
+    private static long Align(long value, long alignment) => (value + alignment - 1) / alignment * alignment;
 
-    private static void Pad(BinaryWriter w)
+    private static void Pad(BinaryWriter w, long alignment)
     {
-        while (w.BaseStream.Position % Alignment != 0)
+        while (w.BaseStream.Position % alignment != 0)
         {
             w.Write((byte)0);
         }

@@ -4,7 +4,7 @@ namespace LocalAI.Gguf;
 internal static class GgufModelValidator
 {
     private const long MaxEmbedding = 1 << 20;
-    private const long MaxBlocks = 4096;
+    private const long MaxBlocks = GgufHyperParameterValidator.MaxLayers;
     private const long MaxContext = 1 << 24;
     private const int ByteToken = 6;
 
@@ -85,6 +85,7 @@ internal static class GgufModelValidator
             throw Invalid(file, "tokenizer.ggml.model must be a string");
         }
 
+        GgufHyperParameterValidator.Validate(file);
         var embedding = Positive(file, arch + ".embedding_length", MaxEmbedding);
         Positive(file, arch + ".block_count", MaxBlocks);
         Positive(file, arch + ".context_length", MaxContext);
