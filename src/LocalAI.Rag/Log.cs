@@ -14,6 +14,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Compacted RAG store {Path} from {Before} to {After} bytes")]
     public static partial void Compacted(ILogger logger, string path, long before, long after);
 
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Error, Message = "RAG store {Path} is damaged at offset {Offset}; {RecordsAfter} valid records follow the damage")]
+    public static partial void DamageFound(ILogger logger, string path, long offset, int recordsAfter);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "Repaired RAG store {Path}: dropped {Ranges} damaged ranges ({Bytes} bytes; documents {DocumentIds}); kept {Documents} documents; the damaged file is kept at {Backup}")]
+    public static partial void Repaired(ILogger logger, string path, int ranges, long bytes, string documentIds, int documents, string backup);
+
     [LoggerMessage(EventId = 6010, Level = LogLevel.Information, Message = "Indexed {Documents} documents, {Chunks} chunks ({Embedded} embedded, {Reused} reused) in {Elapsed}")]
     public static partial void Indexed(ILogger logger, int documents, long chunks, long embedded, long reused, TimeSpan elapsed);
 

@@ -5,14 +5,22 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LocalAI.Rag;
 
-/// <summary>The embedded vector store: one file, no server. Exact cosine search with SIMD (optionally an int8 first pass), crash-safe writes through an append-only log with checksums that is replayed on open, many concurrent readers and one writer.</summary>
-public sealed class FileVectorStore : IVectorStore
+/// <summary>
+/// The embedded vector store: one file, no server. Exact cosine search with SIMD (optionally an int8 first pass),
+/// crash-safe writes through an append-only log with checksums that is replayed on open, many concurrent readers and
+/// one writer, enforced by an OS lock beside the file. Damage in the middle of the file is refused, never truncated;
+/// <see cref="RepairAsync"/> keeps every intact record.
+/// </summary>
+public sealed partial class FileVectorStore : IVectorStore
 {
     private readonly FileVectorStoreOptions _options;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private volatile StoreSnapshot? _snapshot;
     private FileStream? _file;
+    private StoreWriterLock? _writerLock;
+    private StoreLogScan? _scan;
+    private bool _repairing;
     private long _liveBytes;
     private bool _disposed;
 
@@ -240,6 +248,9 @@ public sealed class FileVectorStore : IVectorStore
                 await _file.DisposeAsync().ConfigureAwait(false);
                 _file = null;
             }
+
+            _writerLock?.Dispose();
+            _writerLock = null;
         }
         finally
         {
@@ -271,19 +282,39 @@ public sealed class FileVectorStore : IVectorStore
     private StoreSnapshot Open()
     {
         var path = FilePath;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".compact";
-        if (File.Exists(temp))
+        FileStream file;
+        if (_options.ReadOnly)
         {
-            File.Delete(temp); // a compaction that never reached its rename
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException($"RAG store '{path}' does not exist; a read-only open never creates one.", path);
+            }
+
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        }
+        else
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            _writerLock = StoreWriterLock.Acquire(path);
+            DeleteLeftover(path + ".compact"); // a compaction that never reached its rename
+            DeleteLeftover(path + ".repair");
+            try
+            {
+                file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
+            }
+            catch
+            {
+                _writerLock.Dispose();
+                _writerLock = null;
+                throw;
+            }
         }
 
-        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
         try
         {
             EmbeddingModelIdentity? model = null;
             var documents = ImmutableDictionary.CreateBuilder<string, DocumentRecords>(StringComparer.Ordinal);
-            var good = StoreFileFormat.Replay(file, reader =>
+            var scan = StoreFileFormat.Replay(file, reader =>
             {
                 switch (reader.ReadByte())
                 {
@@ -310,25 +341,47 @@ public sealed class FileVectorStore : IVectorStore
                         documents.Remove(reader.ReadString());
                         break;
                     default:
-                        throw new InvalidDataException("The RAG store holds a record this version does not know; open it with the version that wrote it.");
+                        throw new InvalidVectorStoreFileException(path, "it holds a record this version does not know; open it with the version that wrote it");
                 }
             });
 
-            if (good == 0)
+            if (scan.Damage.Count > 0)
+            {
+                var first = scan.Damage[0];
+                if (!_options.ReadOnly && !_repairing)
+                {
+                    throw new InvalidVectorStoreFileException(
+                        $"RAG store '{path}' is damaged: the record at offset {first.Offset} fails its checksum ({scan.Damage.Count} damaged range(s), {first.Length} bytes first) and {scan.RecordsAfterDamage} valid record(s) follow it, so this is not an incomplete last write. Nothing was truncated or changed. Run FileVectorStore.RepairAsync to keep every intact record, restore a backup, or open with ReadOnly = true to read the intact records.")
+                    {
+                        FilePath = path,
+                        Offset = first.Offset,
+                        ValidRecordsAfter = scan.RecordsAfterDamage,
+                    };
+                }
+
+                Log.DamageFound(_logger, path, first.Offset, scan.RecordsAfterDamage);
+            }
+
+            if (_options.ReadOnly || _repairing)
+            {
+                // Left exactly as found.
+            }
+            else if (scan.End == 0)
             {
                 file.SetLength(0);
                 file.Write(StoreFileFormat.Magic);
                 file.Flush(flushToDisk: true);
             }
-            else if (good < file.Length)
+            else if (scan.TornTailBytes > 0)
             {
-                Log.TornTail(_logger, path, file.Length - good);
-                file.SetLength(good);
+                Log.TornTail(_logger, path, scan.TornTailBytes);
+                file.SetLength(scan.End);
                 file.Flush(flushToDisk: true);
             }
 
             file.Seek(0, SeekOrigin.End);
             _file = file;
+            _scan = scan;
             var chunks = documents.Values.Sum(d => (long)d.Records.Count);
             var snapshot = new StoreSnapshot(model, documents.ToImmutable(), chunks, _options.UseInt8);
             _liveBytes = EstimateLiveBytes(snapshot);
@@ -338,13 +391,28 @@ public sealed class FileVectorStore : IVectorStore
         catch
         {
             file.Dispose();
+            _writerLock?.Dispose();
+            _writerLock = null;
             throw;
+        }
+    }
+
+    private static void DeleteLeftover(string path)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
         }
     }
 
     private async Task AppendAsync(byte[] payload, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_options.ReadOnly)
+        {
+            throw new InvalidOperationException($"RAG store '{_options.Path}' was opened read-only (FileVectorStoreOptions.ReadOnly); open it without ReadOnly to write.");
+        }
+
         var frame = StoreFileFormat.Frame(payload);
         var file = _file!;
         var start = file.Position;
@@ -372,15 +440,26 @@ public sealed class FileVectorStore : IVectorStore
         }
 
         var snapshot = _snapshot!;
+        await RewriteAsync(snapshot.Model, snapshot, ".compact", cancellationToken).ConfigureAwait(false);
+        Log.Compacted(_logger, FilePath, before, _file!.Length);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="model"/> and the documents of <paramref name="snapshot"/> to a new file beside the store,
+    /// forces it to disk, renames it over the store (atomic: a crash leaves the old file or the new one), forces the
+    /// directory entry to disk and reopens the store file for appending.
+    /// </summary>
+    private async Task RewriteAsync(EmbeddingModelIdentity? model, StoreSnapshot snapshot, string suffix, CancellationToken cancellationToken)
+    {
         var path = FilePath;
-        var temp = path + ".compact";
+        var temp = path + suffix;
         var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         await using (output.ConfigureAwait(false))
         {
             await output.WriteAsync(StoreFileFormat.Magic.ToArray(), cancellationToken).ConfigureAwait(false);
-            if (snapshot.Model is not null)
+            if (model is not null)
             {
-                await output.WriteAsync(StoreFileFormat.Frame(StoreFileFormat.ModelPayload(snapshot.Model)), cancellationToken).ConfigureAwait(false);
+                await output.WriteAsync(StoreFileFormat.Frame(StoreFileFormat.ModelPayload(model)), cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var group in snapshot.Documents.Values.Chunk(256))
@@ -391,13 +470,12 @@ public sealed class FileVectorStore : IVectorStore
             output.Flush(flushToDisk: true);
         }
 
-        // The rename is atomic: a crash leaves either the old file or the compacted one.
-        await file.DisposeAsync().ConfigureAwait(false);
+        await _file!.DisposeAsync().ConfigureAwait(false);
         _file = null;
         File.Move(temp, path, overwrite: true);
+        DirectorySync.Flush(Path.GetDirectoryName(path)!);
         _file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
         _file.Seek(0, SeekOrigin.End);
-        Log.Compacted(_logger, path, before, _file.Length);
     }
 
     private static long EstimateLiveBytes(StoreSnapshot snapshot)

@@ -22,4 +22,12 @@ public sealed class FileVectorStoreOptions
     /// <summary>Gets or sets the store file size, in bytes, below which the file is never compacted.</summary>
     /// <value>The default value is 4 MiB.</value>
     public long CompactionMinimumBytes { get; set; } = 4L << 20;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the store is opened for reading only: no writer lock is taken (so it opens
+    /// beside a writer in another process), nothing is ever written, and a damaged file is served with every intact
+    /// record. It sees the file as it was when opened.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool ReadOnly { get; set; }
 }

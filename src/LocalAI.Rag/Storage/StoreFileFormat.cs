@@ -7,8 +7,8 @@ namespace LocalAI.Rag;
 
 /// <summary>
 /// The file format of the embedded store: an append-only sequence of records after an 8-byte header, each record
-/// <c>[length:int32][crc32:uint32][payload]</c> whose payload starts with its operation (model, replace, delete); a torn
-/// or corrupt tail is dropped on open.
+/// <c>[length:int32][crc32:uint32][payload]</c> whose payload starts with its operation (model, replace, delete). A torn
+/// tail is dropped on open; damage followed by valid records is reported, never truncated.
 /// </summary>
 internal static class StoreFileFormat
 {
@@ -93,48 +93,196 @@ internal static class StoreFileFormat
         return stream.ToArray();
     }
 
-    /// <summary>Reads every complete record; returns the offset just past the last good one.</summary>
-    public static long Replay(Stream stream, Action<BinaryReader> apply)
+    /// <summary>
+    /// Reads every record whose checksum holds, in order, and tells a torn tail (the last bad frame has only garbage
+    /// after it: a crash mid-append) from damage in the middle (valid frames follow the bad bytes). The file is not
+    /// changed. A missing or partial header of a new store is an empty store; any other header is refused.
+    /// </summary>
+    /// <exception cref="InvalidVectorStoreFileException">The file is not a store of this format.</exception>
+    public static StoreLogScan Replay(FileStream stream, Action<BinaryReader> apply)
     {
+        var handle = stream.SafeFileHandle;
+        var length = stream.Length;
+        var scan = new StoreLogScan { FileLength = length };
         var header = new byte[HeaderLength];
-        if (stream.Length < HeaderLength || stream.ReadAtLeast(header, HeaderLength, throwOnEndOfStream: false) < HeaderLength)
+        var read = RandomAccess.Read(handle, header, 0);
+        if (read < HeaderLength)
         {
-            return 0;
+            if (!Magic.StartsWith(header.AsSpan(0, read)))
+            {
+                throw new InvalidVectorStoreFileException(stream.Name, $"it is not a LocalAI.Rag store (a {length}-byte file without the store header); point the store at another path");
+            }
+
+            scan.End = 0; // empty, or a new store whose header write was torn
+            return scan;
         }
 
         if (!header.AsSpan().SequenceEqual(Magic))
         {
-            throw new InvalidDataException("The file is not a LocalAI.Rag store (bad magic); point the store at another path or delete the file.");
+            throw new InvalidVectorStoreFileException(stream.Name, "it is not a LocalAI.Rag store (bad header); point the store at another path");
         }
 
-        var good = (long)HeaderLength;
-        var prefix = new byte[8];
-        while (true)
+        var position = (long)HeaderLength;
+        scan.End = position;
+        while (position < length)
         {
-            if (stream.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8)
+            var payload = TryReadFrame(handle, position, length, resyncing: false);
+            if (payload is not null)
             {
-                return good;
+                using (var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8))
+                {
+                    apply(reader);
+                }
+
+                position += 8 + payload.Length;
+                scan.End = position;
+                if (scan.Damage.Count > 0)
+                {
+                    scan.RecordsAfterDamage++;
+                }
+
+                continue;
             }
 
-            var length = BinaryPrimitives.ReadInt32LittleEndian(prefix);
-            var crc = BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(4));
-            if (length <= 0 || length > stream.Length - good - 8)
+            var next = FindNextFrame(handle, position + 1, length);
+            if (next < 0)
             {
-                return good;
+                scan.TornTailBytes = length - position;
+                break;
             }
 
-            var payload = new byte[length];
-            if (stream.ReadAtLeast(payload, length, throwOnEndOfStream: false) < length || Crc32.HashToUInt32(payload) != crc)
+            scan.Damage.Add(new StoreDamage(position, next - position, ReadableDocumentIds(handle, position, next)));
+            position = next;
+        }
+
+        return scan;
+    }
+
+    /// <summary>The payload of the frame at <paramref name="offset"/> when its length fits and its checksum holds, else <see langword="null"/>.</summary>
+    private static byte[]? TryReadFrame(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long offset, long fileLength, bool resyncing)
+    {
+        Span<byte> prefix = stackalloc byte[9];
+        var got = RandomAccess.Read(handle, prefix, offset);
+        if (got < 8)
+        {
+            return null;
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(prefix);
+        if (length <= 0 || length > fileLength - offset - 8 || (resyncing && (got < 9 || prefix[8] is < OpModel or > OpDelete)))
+        {
+            return null;
+        }
+
+        var payload = new byte[length];
+        if (RandomAccess.Read(handle, payload, offset + 8) < length
+            || Crc32.HashToUInt32(payload) != BinaryPrimitives.ReadUInt32LittleEndian(prefix[4..]))
+        {
+            return null;
+        }
+
+        return payload;
+    }
+
+    /// <summary>The offset of the next frame at or after <paramref name="from"/> whose checksum holds, or -1.</summary>
+    private static long FindNextFrame(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long from, long fileLength)
+    {
+        var window = new byte[1 << 16];
+        for (var start = from; start <= fileLength - 9; start += window.Length - 8)
+        {
+            var got = RandomAccess.Read(handle, window, start);
+            for (var i = 0; i + 9 <= got; i++)
             {
-                return good;
+                var length = BinaryPrimitives.ReadInt32LittleEndian(window.AsSpan(i));
+                if (length > 0 && length <= fileLength - (start + i) - 8 && window[i + 8] is >= OpModel and <= OpDelete
+                    && TryReadFrame(handle, start + i, fileLength, resyncing: true) is not null)
+                {
+                    return start + i;
+                }
             }
 
-            using (var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8))
+            if (got < window.Length)
             {
-                apply(reader);
+                break;
             }
+        }
 
-            good += 8 + length;
+        return -1;
+    }
+
+    /// <summary>The document ids still readable in damaged bytes (best effort: a damaged length or id ends the reading).</summary>
+    private static List<string> ReadableDocumentIds(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long start, long end)
+    {
+        var ids = new List<string>();
+        if (end - start <= 8 || end - start > int.MaxValue)
+        {
+            return ids;
+        }
+
+        var bytes = new byte[end - start - 8];
+        RandomAccess.Read(handle, bytes, start + 8);
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), new UTF8Encoding(false, throwOnInvalidBytes: true));
+            switch (reader.ReadByte())
+            {
+                case OpDelete:
+                    ids.Add(reader.ReadString());
+                    break;
+                case OpReplace:
+                    var count = ReadCount(reader);
+                    for (var i = 0; i < count; i++)
+                    {
+                        ids.Add(reader.ReadString());
+                        var records = ReadCount(reader);
+                        for (var r = 0; r < records; r++)
+                        {
+                            SkipRecord(reader);
+                        }
+                    }
+
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or DecoderFallbackException or FormatException)
+        {
+            // The damage reached the framing of the payload; the ids read so far are what is known.
+        }
+
+        return ids;
+    }
+
+    private static int ReadCount(BinaryReader reader)
+    {
+        var count = reader.ReadInt32();
+        return count >= 0 && count <= reader.BaseStream.Length - reader.BaseStream.Position
+            ? count
+            : throw new InvalidDataException("damaged count");
+    }
+
+    private static void SkipRecord(BinaryReader reader)
+    {
+        reader.ReadString(); // id
+        reader.ReadInt32(); // index
+        reader.ReadString(); // text
+        reader.ReadString(); // content hash
+        if (reader.ReadBoolean())
+        {
+            reader.ReadString(); // context
+        }
+
+        reader.ReadInt32(); // tokens
+        var metadata = ReadCount(reader);
+        for (var m = 0; m < metadata * 2; m++)
+        {
+            reader.ReadString();
+        }
+
+        var dimensions = ReadCount(reader);
+        reader.BaseStream.Seek(dimensions * 4L, SeekOrigin.Current);
+        if (reader.BaseStream.Position > reader.BaseStream.Length)
+        {
+            throw new EndOfStreamException();
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace LocalAI.Rag.Tests;
@@ -17,62 +16,15 @@ public sealed class CrashRecoveryTests : IDisposable
         const int Documents = 6;
         const int Paragraphs = 30;
         var path = _dir.File("crash.ragstore");
-        var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var writerDll = Path.Combine(RepositoryPaths.Root, "tests", "LocalAI.Rag.Tests.IndexWriter", "bin", baseDir.Parent!.Name, baseDir.Name, "LocalAI.Rag.Tests.IndexWriter.dll");
-        Assert.True(File.Exists(writerDll), $"{writerDll} was not built");
-
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { writerDll, path, Documents.ToString(CultureInfo.InvariantCulture), Paragraphs.ToString(CultureInfo.InvariantCulture) })
+        int lastComplete;
+        await using (var writer = IndexWriterProcess.Start(path, Documents, Paragraphs, killAfter: killAfterGeneration))
         {
-            start.ArgumentList.Add(arg);
-        }
-
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var committed = 0;
-        using var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data?.StartsWith("committed ", StringComparison.Ordinal) == true)
-            {
-                var generation = int.Parse(e.Data["committed ".Length..], CultureInfo.InvariantCulture);
-                Volatile.Write(ref committed, generation);
-                if (generation >= killAfterGeneration)
-                {
-                    // Killed right away, while the next generation is being written.
-                    try
-                    {
-                        process.Kill(entireProcessTree: true);
-                    }
-                    catch (InvalidOperationException)
-                    {
-                    }
-
-                    reached.TrySetResult();
-                }
-            }
-        };
-        var errors = new System.Text.StringBuilder();
-        process.ErrorDataReceived += (_, e) => errors.AppendLine(e.Data);
-        process.Exited += (_, _) => reached.TrySetException(new InvalidOperationException("the writer exited: " + errors));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            await process.WaitForExitAsync();
+            // Killed right away, while the next generation is being written.
+            await writer.WaitForCommitAsync();
+            lastComplete = writer.Committed;
         }
 
         await using var store = await FileVectorStore.OpenAsync(new FileVectorStoreOptions { Path = path });
-        var lastComplete = Volatile.Read(ref committed);
         Assert.True(lastComplete >= killAfterGeneration);
         for (var d = 0; d < Documents; d++)
         {
