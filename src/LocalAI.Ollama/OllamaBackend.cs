@@ -8,7 +8,7 @@ using OllamaSharp.Models;
 namespace LocalAI.Ollama;
 
 /// <summary>An <see cref="ILocalBackend"/> over one or several Ollama servers someone else runs: chat, embeddings, vision, and model list, pull, show and delete.</summary>
-public sealed class OllamaBackend : ILocalBackend, IDisposable
+public sealed class OllamaBackend : ILocalBackend, IModelDeleter, IDisposable
 {
     /// <summary>The id <c>AddOllama()</c> registers the backend under, and the name of its configuration section (<c>LocalAI:ollama</c>).</summary>
     public const string DefaultId = "ollama";
@@ -194,11 +194,8 @@ public sealed class OllamaBackend : ILocalBackend, IDisposable
         }
     }
 
-    /// <summary>Deletes an installed model from every endpoint that has it.</summary>
-    /// <param name="model">The model name.</param>
-    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    /// <returns>A task that completes when the model is gone.</returns>
-    /// <exception cref="ModelNotFoundException">No endpoint had the model.</exception>
+    /// <inheritdoc/>
+    /// <remarks>Deletes the model from every endpoint that has it.</remarks>
     public async Task DeleteModelAsync(string model, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);

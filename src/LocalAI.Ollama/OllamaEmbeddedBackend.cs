@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LocalAI.Ollama;
 
 /// <summary>An <see cref="ILocalBackend"/> over an Ollama server the SDK runs itself; the server starts on the first probe or request.</summary>
-public sealed class OllamaEmbeddedBackend : ILocalBackend
+public sealed class OllamaEmbeddedBackend : ILocalBackend, IModelDeleter
 {
     /// <summary>The id <c>AddOllamaEmbedded()</c> registers the backend under, and the name of its configuration section (<c>LocalAI:ollama-embedded</c>).</summary>
     public const string DefaultId = "ollama-embedded";
@@ -85,6 +85,13 @@ public sealed class OllamaEmbeddedBackend : ILocalBackend
     {
         await Server.StartAsync(cancellationToken).ConfigureAwait(false);
         await _inner.DownloadModelAsync(model, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task DeleteModelAsync(string model, CancellationToken cancellationToken = default)
+    {
+        await Server.StartAsync(cancellationToken).ConfigureAwait(false);
+        await _inner.DeleteModelAsync(model, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
