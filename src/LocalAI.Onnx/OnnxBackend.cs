@@ -113,13 +113,15 @@ public sealed class OnnxBackend : ILocalBackend
         foreach (var (id, folder) in folders)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (dimensions, family, maxLength) = SentenceEncoderConfigReader.ReadSummary(folder);
+            var (dimensions, family, maxLength, maxLengthSource) = SentenceEncoderConfigReader.ReadSummary(folder, _options);
             var generator = FindGenerator(folder);
+            var loaded = generator?.Encoder?.Config;
             models.Add(new LocalModelInfo(id, Id)
             {
                 SizeBytes = new FileInfo(ModelFolder.FindOnnxFile(folder)!).Length,
                 Family = family,
-                ContextLength = generator?.Encoder?.Config.MaxSequenceLength ?? maxLength,
+                ContextLength = loaded?.MaxSequenceLength ?? maxLength,
+                ContextLengthSource = loaded?.MaxSequenceLengthSource ?? maxLengthSource,
                 EmbeddingDimensions = generator?.Encoder?.Dimensions ?? dimensions,
                 IsInstalled = true,
                 IsLoaded = generator?.IsLoaded ?? false,

@@ -1,5 +1,8 @@
 using LocalAI.Onnx.Tests.Support;
+using LocalAI.Testing.Models;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace LocalAI.Onnx.Tests;
 
@@ -46,6 +49,58 @@ public sealed class OnnxBackendTests : IDisposable
         Assert.StartsWith("onnxruntime 1.", status.Version, StringComparison.Ordinal);
         Assert.True(status.Models.Single(m => m.Id == "all-MiniLM-L6-v2").IsLoaded);
         Assert.Equal(128, status.Models.Single(m => m.Id == "all-MiniLM-L6-v2").ContextLength);
+        // sentence-transformers 5 wrote this folder's sentence_bert_config.json without max_seq_length: the tokenizer's limit applies.
+        Assert.Equal(MaxLengthSources.TokenizerConfig, status.Models.Single(m => m.Id == "all-MiniLM-L6-v2").ContextLengthSource);
+    }
+
+    [Fact]
+    public async Task Status_of_the_real_model_shows_its_dimensions_and_the_256_token_limit_with_its_source()
+    {
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = MiniLmModel.RequireFolder(), ModelId = "all-MiniLM-L6-v2" });
+
+        var status = await backend.GetStatusAsync();
+
+        Assert.True(status.IsAvailable, status.Reason);
+        var model = Assert.Single(status.Models, m => m.Id == "all-MiniLM-L6-v2");
+        Assert.True(model.IsLoaded);
+        Assert.Equal((384, 256, MaxLengthSources.SentenceBertConfig), (model.EmbeddingDimensions, model.ContextLength, model.ContextLengthSource));
+    }
+
+    [Fact]
+    public async Task A_folder_without_sentence_bert_config_logs_one_warning_naming_the_limit_it_chose()
+    {
+        var folder = Path.Combine(_models.Path, "all-MiniLM-L6-v2");
+        File.Delete(Path.Combine(folder, "sentence_bert_config.json"));
+        var logs = new FakeLogCollector();
+        using var loggers = new LoggerFactory([new FakeLoggerProvider(logs)]);
+        await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = folder }, loggers);
+
+        var listed = await backend.ListModelsAsync();
+        await backend.GetEmbeddingGenerator().GenerateAsync(["a"]);
+        await backend.GetEmbeddingGenerator().GenerateAsync(["b"]);
+        var status = await backend.GetStatusAsync();
+
+        var warning = Assert.Single(logs.GetSnapshot(), r => r.Level == LogLevel.Warning);
+        Assert.Equal(5005, warning.Id.Id);
+        Assert.Contains("no sentence_bert_config.json: texts are cut at 128 tokens (from tokenizer_config.json)", warning.Message, StringComparison.Ordinal);
+        Assert.Equal((128, MaxLengthSources.TokenizerConfig), (listed[0].ContextLength, listed[0].ContextLengthSource));
+        Assert.Equal(MaxLengthSources.TokenizerConfig, status.Models[0].ContextLengthSource);
+    }
+
+    [Fact]
+    public async Task Without_any_declared_limit_the_positions_decide_and_the_option_overrides_everything()
+    {
+        var folder = Path.Combine(_models.Path, "all-MiniLM-L6-v2");
+        File.Delete(Path.Combine(folder, "sentence_bert_config.json"));
+        File.Delete(Path.Combine(folder, "tokenizer_config.json"));
+        await using var byFolder = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = folder });
+        await using var byOption = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = folder, MaxSequenceLength = 16 });
+
+        var positions = (await byFolder.ListModelsAsync())[0];
+        var option = (await byOption.ListModelsAsync())[0];
+
+        Assert.Equal((128, MaxLengthSources.Positions), (positions.ContextLength, positions.ContextLengthSource));
+        Assert.Equal((16, MaxLengthSources.Option), (option.ContextLength, option.ContextLengthSource));
     }
 
     [Fact]

@@ -20,6 +20,9 @@ public sealed record LocalModelInfo(string Id, string BackendId)
     /// <summary>Gets the context length in tokens, when known.</summary>
     public int? ContextLength { get; init; }
 
+    /// <summary>Gets where <see cref="ContextLength"/> came from (for example the configuration file that declares it, or a default), when the backend says.</summary>
+    public string? ContextLengthSource { get; init; }
+
     /// <summary>Gets the embedding dimensions for an embedding model, when known.</summary>
     public int? EmbeddingDimensions { get; init; }
 

@@ -233,7 +233,12 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
                 var started = Stopwatch.GetTimestamp();
                 var config = SentenceEncoderConfigReader.Read(directory, modelId, _options);
                 var encoder = SentenceEncoder.Load(config, _options);
-                Log.ModelLoaded(_logger, modelId, config.OnnxPath, encoder.Dimensions, config.Pooling, config.Normalize, config.MaxSequenceLength, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                Log.ModelLoaded(_logger, modelId, config.OnnxPath, encoder.Dimensions, config.Pooling, config.Normalize, config.MaxSequenceLength, config.MaxSequenceLengthSource, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (config.MaxSequenceLengthGuessed)
+                {
+                    Log.MaxLengthNotDeclared(_logger, modelId, directory, config.MaxSequenceLength, config.MaxSequenceLengthSource);
+                }
+
                 return _encoder = encoder;
             }
             catch (LocalAIException ex)

@@ -33,11 +33,58 @@ internal static class SentenceEncoderConfigReader
         var (pooling, normalize, dimensions) = ReadPooling(directory, modules?.RootElement, options.Pooling);
         dimensions ??= (int?)config?.RootElement.GetInt64("hidden_size");
 
-        var positions = config?.RootElement.GetInt64("max_position_embeddings");
-        var tokenizerMax = tokenizerConfig?.RootElement.GetInt64("model_max_length");
-        var maxLength = sentenceBertConfig?.RootElement.GetInt64("max_seq_length")
-            ?? (tokenizerMax is > 0 and < 1_000_000 ? tokenizerMax : null);
-        maxLength ??= positions is > 0 ? Math.Min(positions.Value, FallbackMaxSequenceLength) : FallbackMaxSequenceLength;
+        var (maxLength, maxLengthSource) = ReadMaxLength(directory, config?.RootElement, tokenizerConfig?.RootElement, sentenceBertConfig?.RootElement, options);
+
+        return new SentenceEncoderConfig(
+            modelId ?? ModelFolder.GetModelId(directory),
+            directory,
+            onnxPath,
+            vocabulary,
+            tokenizer,
+            maxLength,
+            maxLengthSource,
+            options.MaxSequenceLength is null && sentenceBertConfig is null,
+            options.Pooling ?? pooling,
+            options.Normalize ?? normalize,
+            dimensions,
+            config?.RootElement.GetString("model_type"));
+    }
+
+    /// <summary>Reads the declared sentence vector size, family and maximum length without reading the vocabulary: cheap enough for listing models.</summary>
+    /// <param name="directory">The model folder.</param>
+    /// <param name="options">The options (their <see cref="OnnxBackendOptions.MaxSequenceLength"/> applies to every folder).</param>
+    /// <returns>What the folder declares; <see langword="null"/> members when no configuration file declares them or a file cannot be read.</returns>
+    public static (int? Dimensions, string? Family, int? MaxSequenceLength, string? MaxSequenceLengthSource) ReadSummary(string directory, OnnxBackendOptions options)
+    {
+        try
+        {
+            using var modules = ModelFolder.ReadJson(Path.Combine(directory, "modules.json"));
+            using var config = ModelFolder.ReadJson(Path.Combine(directory, "config.json"));
+            using var tokenizerConfig = ModelFolder.ReadJson(Path.Combine(directory, "tokenizer_config.json"));
+            using var sentenceBertConfig = ModelFolder.ReadJson(Path.Combine(directory, "sentence_bert_config.json"));
+            var (_, _, dimensions) = ReadPooling(directory, modules?.RootElement, OnnxPoolingMode.Mean);
+            var (maxLength, source) = ReadMaxLength(directory, config?.RootElement, tokenizerConfig?.RootElement, sentenceBertConfig?.RootElement, options);
+            return (
+                dimensions ?? (int?)config?.RootElement.GetInt64("hidden_size"),
+                config?.RootElement.GetString("model_type"),
+                maxLength,
+                source);
+        }
+        catch (Exception ex) when (ex is InvalidModelFileException or ArgumentOutOfRangeException)
+        {
+            return (null, null, null, null);
+        }
+    }
+
+    /// <summary>
+    /// Chooses the maximum number of tokens per text as sentence-transformers does: the option, else <c>max_seq_length</c> of
+    /// <c>sentence_bert_config.json</c>, else the tokenizer's <c>model_max_length</c> (what sentence-transformers 5 falls back
+    /// to when <c>sentence_bert_config.json</c> omits it), else the positions of <c>config.json</c> up to 512, else 512; and
+    /// says where it came from.
+    /// </summary>
+    private static (int MaxLength, string Source) ReadMaxLength(string directory, JsonElement? config, JsonElement? tokenizerConfig, JsonElement? sentenceBertConfig, OnnxBackendOptions options)
+    {
+        var positions = config?.GetInt64("max_position_embeddings");
         if (options.MaxSequenceLength is { } wanted)
         {
             if (wanted < 2)
@@ -50,42 +97,22 @@ internal static class SentenceEncoderConfigReader
                 throw new InvalidModelFileException(directory, $"OnnxBackendOptions.MaxSequenceLength is {wanted} but the model has only {positions} positions (config.json max_position_embeddings). Lower the setting.", null);
             }
 
-            maxLength = wanted;
+            return (wanted, MaxLengthSources.Option);
         }
 
-        return new SentenceEncoderConfig(
-            modelId ?? ModelFolder.GetModelId(directory),
-            directory,
-            onnxPath,
-            vocabulary,
-            tokenizer,
-            (int)maxLength.Value,
-            options.Pooling ?? pooling,
-            options.Normalize ?? normalize,
-            dimensions,
-            config?.RootElement.GetString("model_type"));
-    }
+        if (sentenceBertConfig?.GetInt64("max_seq_length") is > 0 and < int.MaxValue and var declared)
+        {
+            return ((int)declared, MaxLengthSources.SentenceBertConfig);
+        }
 
-    /// <summary>Reads the declared sentence vector size without reading the vocabulary: cheap enough for listing models.</summary>
-    /// <param name="directory">The model folder.</param>
-    /// <returns>The size, or <see langword="null"/> when no configuration file declares it.</returns>
-    public static (int? Dimensions, string? Family, int? MaxSequenceLength) ReadSummary(string directory)
-    {
-        try
+        if (tokenizerConfig?.GetInt64("model_max_length") is > 0 and < 1_000_000 and var tokenizerMax)
         {
-            using var modules = ModelFolder.ReadJson(Path.Combine(directory, "modules.json"));
-            using var config = ModelFolder.ReadJson(Path.Combine(directory, "config.json"));
-            using var sentenceBertConfig = ModelFolder.ReadJson(Path.Combine(directory, "sentence_bert_config.json"));
-            var (_, _, dimensions) = ReadPooling(directory, modules?.RootElement, OnnxPoolingMode.Mean);
-            return (
-                dimensions ?? (int?)config?.RootElement.GetInt64("hidden_size"),
-                config?.RootElement.GetString("model_type"),
-                (int?)sentenceBertConfig?.RootElement.GetInt64("max_seq_length"));
+            return ((int)tokenizerMax, MaxLengthSources.TokenizerConfig);
         }
-        catch (InvalidModelFileException)
-        {
-            return (null, null, null);
-        }
+
+        return positions is > 0 and < int.MaxValue
+            ? ((int)Math.Min(positions.Value, FallbackMaxSequenceLength), MaxLengthSources.Positions)
+            : (FallbackMaxSequenceLength, MaxLengthSources.Fallback);
     }
 
     private static (OnnxPoolingMode Pooling, bool Normalize, int? Dimensions) ReadPooling(string directory, JsonElement? modules, OnnxPoolingMode? overridden)
