@@ -32,6 +32,15 @@ public sealed record LocalModelInfo(string Id, string BackendId)
     /// <summary>Gets a value indicating whether the model is loaded in memory now.</summary>
     public bool IsLoaded { get; init; }
 
+    /// <summary>Gets a one-line description of the model, when the backend's catalog has one.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Gets the catalog's tags of the model (for example <c>multilingual</c> or <c>small</c>); empty when it has none.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Gets the role the catalog suggests for the model (for example <c>chairman</c> or <c>fast opinions</c> in a council), when it suggests one.</summary>
+    public string? Role { get; init; }
+
     /// <summary>Gets what the model is for.</summary>
     public BackendCapabilities Capabilities { get; init; }
 }

@@ -20,6 +20,12 @@ public sealed record ModelDownloadProgress(string Model, string Status)
     /// <summary>Gets the total bytes over all known parts, when known.</summary>
     public long? BytesTotal { get; init; }
 
+    /// <summary>Gets the transfer rate in bytes per second over this attempt (bytes resumed from an earlier attempt are not counted), when known.</summary>
+    public double? BytesPerSecond { get; init; }
+
+    /// <summary>Gets the time left at <see cref="BytesPerSecond"/>, when known.</summary>
+    public TimeSpan? EstimatedTimeRemaining { get; init; }
+
     /// <summary>Gets the overall completion from 0 to 100; it only moves forward during one download.</summary>
     public double Percent { get; init; }
 
