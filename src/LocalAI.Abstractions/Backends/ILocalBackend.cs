@@ -35,16 +35,6 @@ public interface ILocalBackend : IAsyncDisposable
     /// <exception cref="ModelNotFoundException">No model of that name exists.</exception>
     Task DownloadModelAsync(string model, IProgress<ModelDownloadProgress>? progress = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes an installed model from the backend's storage.</summary>
-    /// <param name="model">The model identifier, as <see cref="ListModelsAsync"/> lists it.</param>
-    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    /// <returns>A task that completes when the model is gone.</returns>
-    /// <exception cref="NotSupportedException">The backend cannot delete models (the default).</exception>
-    /// <exception cref="ModelNotFoundException">No installed model has that name.</exception>
-    /// <exception cref="ModelInUseException">The model is loaded; it is not deleted.</exception>
-    Task DeleteModelAsync(string model, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"Backend '{Id}' cannot delete models; remove them with the tool that installed them.");
-
     /// <summary>Gets a chat client served by this backend.</summary>
     /// <param name="model">The default model for requests that do not name one in <see cref="ChatOptions.ModelId"/>; <see langword="null"/> for the backend's default.</param>
     /// <returns>A chat client; requests that name a model in <see cref="ChatOptions.ModelId"/> use that model.</returns>

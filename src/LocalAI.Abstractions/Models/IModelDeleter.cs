@@ -9,5 +9,6 @@ public interface IModelDeleter
     /// <returns>A task that completes when the model is gone.</returns>
     /// <exception cref="ModelNotFoundException">The model is not installed.</exception>
     /// <exception cref="BackendUnavailableException">The backend cannot be reached.</exception>
+    /// <exception cref="ModelInUseException">The model is loaded, so it is not deleted (the GGUF and ONNX backends).</exception>
     Task DeleteModelAsync(string model, CancellationToken cancellationToken = default);
 }

@@ -105,6 +105,10 @@ internal static class ManagementHandlers
         {
             return Error(StatusCodes.Status404NotFound, ex);
         }
+        catch (ModelInUseException ex)
+        {
+            return Error(StatusCodes.Status409Conflict, ex);
+        }
         catch (BackendUnavailableException ex)
         {
             return Error(StatusCodes.Status503ServiceUnavailable, ex);
