@@ -15,6 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace LocalAI.Ollama.TestServer;
 
 /// <summary>A loopback HTTP server that speaks Ollama's REST API as its public documentation describes it, with faults to inject.</summary>
+/// <remarks>Chat answers echo the prompt; with <c>format: "json"</c> they are <c>{"echo": prompt}</c>, with a JSON schema as <c>format</c> a value that conforms to it (<see cref="SchemaInstance"/>).</remarks>
 public sealed class OllamaTestServer : IAsyncDisposable
 {
     /// <summary>The version /api/version reports.</summary>
@@ -484,7 +485,9 @@ public sealed class OllamaTestServer : IAsyncDisposable
         }
 
         var format = body?["format"];
-        var reply = format is not null
+        var reply = format is JsonObject schema
+            ? SchemaInstance.Create(schema, prompt)!.ToJsonString(Compact)
+            : format is not null
             ? JsonSerializer.Serialize(new { echo = prompt }, Compact)
             : images > 0 ? $"I see {images} image(s). You said: {prompt}" : $"You said: {prompt}";
         var tokens = Tokenize(reply);

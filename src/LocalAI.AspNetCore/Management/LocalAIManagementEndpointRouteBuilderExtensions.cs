@@ -1,12 +1,12 @@
-using Microsoft.AspNetCore.Builder;
+using LocalAI.AspNetCore;
 using Microsoft.AspNetCore.Routing;
 
-namespace LocalAI.AspNetCore;
+namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Maps the management endpoints: backend status (and its live event stream), switching the preferred backend, models, pull with progress, delete.</summary>
 public static class LocalAIManagementEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps the management endpoints under <paramref name="prefix"/>; <see cref="LocalAIManagementServiceCollectionExtensions.AddLocalAIManagement"/> registers what they need.</summary>
+    /// <summary>Maps the management endpoints under <paramref name="prefix"/>; <see cref="Microsoft.Extensions.DependencyInjection.LocalAIManagementServiceCollectionExtensions.AddLocalAIManagement"/> registers what they need.</summary>
     /// <remarks>
     /// <list type="table">
     /// <item><term><c>GET {prefix}/backends</c></term><description>every backend's status, circuit, order, and the active ones</description></item>
@@ -15,6 +15,7 @@ public static class LocalAIManagementEndpointRouteBuilderExtensions
     /// <item><term><c>GET {prefix}/models</c></term><description>the models of every backend, grouped by backend</description></item>
     /// <item><term><c>POST {prefix}/models/pull</c></term><description><c>{"backend","model"}</c>; server-sent <c>progress</c> events, then <c>done</c> or <c>error</c>; aborting the request cancels the pull</description></item>
     /// <item><term><c>DELETE {prefix}/backends/{id}/models/{model}</c></term><description>deletes an installed model (204)</description></item>
+    /// <item><term><c>POST {prefix}/council/sessions</c></term><description><c>{"question","agents":[{"backend","model"}],"chairman","maxOutputTokens"}</c>; the session's events as server-sent events as they happen</description></item>
     /// </list>
     /// </remarks>
     /// <param name="endpoints">The endpoint route builder.</param>
@@ -32,6 +33,7 @@ public static class LocalAIManagementEndpointRouteBuilderExtensions
         group.MapGet("/models", ManagementHandlers.GetModelsAsync);
         group.MapPost("/models/pull", ManagementHandlers.PullAsync);
         group.MapDelete("/backends/{id}/models/{**model}", ManagementHandlers.DeleteAsync);
+        group.MapPost("/council/sessions", ManagementHandlers.CouncilAsync);
         return group;
     }
 }

@@ -1,6 +1,6 @@
 namespace LocalAI.AspNetCore;
 
-/// <summary>Options of the management endpoints (<see cref="LocalAIManagementEndpointRouteBuilderExtensions.MapLocalAIManagement"/>), bound from <c>LocalAI:Management</c>.</summary>
+/// <summary>Options of the management endpoints (<see cref="Microsoft.AspNetCore.Builder.LocalAIManagementEndpointRouteBuilderExtensions.MapLocalAIManagement"/>), bound from <c>LocalAI:Management</c>.</summary>
 public sealed class LocalAIManagementOptions
 {
     /// <summary>The configuration section these options bind from.</summary>

@@ -1,12 +1,12 @@
+using LocalAI.AspNetCore;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace LocalAI.AspNetCore;
+namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers what <see cref="LocalAIManagementEndpointRouteBuilderExtensions.MapLocalAIManagement"/> needs.</summary>
+/// <summary>Registers what <see cref="Microsoft.AspNetCore.Builder.LocalAIManagementEndpointRouteBuilderExtensions.MapLocalAIManagement"/> needs.</summary>
 public static class LocalAIManagementServiceCollectionExtensions
 {
     /// <summary>Registers the backend status feed (and its background re-probing while clients listen) and the management options.</summary>
