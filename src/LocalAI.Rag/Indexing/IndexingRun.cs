@@ -53,6 +53,7 @@ internal sealed class IndexingRun
                 {
                     ArgumentNullException.ThrowIfNull(document);
                     ArgumentException.ThrowIfNullOrEmpty(document.Id);
+                    VectorStoreInput.DocumentId(document.Id, nameof(documents));
                 }
 
                 var chunked = new IReadOnlyList<TextChunk>[window.Length];

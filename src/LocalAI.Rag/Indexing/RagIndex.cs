@@ -148,7 +148,8 @@ public sealed class RagIndex
     {
         ArgumentNullException.ThrowIfNull(query);
         options ??= new RagSearchOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Top, 1);
+        VectorStoreInput.Top(options.Top, "options.Top");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.HybridCandidateFactor, 1, "options.HybridCandidateFactor");
         if (options.Mode == RagSearchMode.Keyword)
         {
             return await Store.KeywordSearchAsync(query, new VectorSearchOptions { Top = options.Top, Filter = options.Filter }, cancellationToken).ConfigureAwait(false);
@@ -170,14 +171,19 @@ public sealed class RagIndex
             throw new EmbeddingModelMismatchException(recorded, actual, "RAG search");
         }
 
-        var top = options.Mode == RagSearchMode.Hybrid ? options.Top * Math.Max(1, options.HybridCandidateFactor) : options.Top;
-        var vectorHits = await Store.SearchAsync(embedding.Vector, new VectorSearchOptions { Top = top, MinScore = options.MinScore, Filter = options.Filter }, cancellationToken).ConfigureAwait(false);
         if (options.Mode == RagSearchMode.Vector)
         {
-            return vectorHits;
+            return await Store.SearchAsync(embedding.Vector, new VectorSearchOptions { Top = options.Top, MinScore = options.MinScore, Filter = options.Filter }, cancellationToken).ConfigureAwait(false);
         }
 
-        var keywordHits = await Store.KeywordSearchAsync(query, new VectorSearchOptions { Top = top, Filter = options.Filter }, cancellationToken).ConfigureAwait(false);
+        // Both rankings from one snapshot of the store, so a concurrent re-index never mixes two versions of a document.
+        var top = (int)Math.Min((long)options.Top * options.HybridCandidateFactor, VectorSearchOptions.MaxTop);
+        var (vectorHits, keywordHits) = await Store.HybridSearchAsync(
+            embedding.Vector,
+            query,
+            new VectorSearchOptions { Top = top, MinScore = options.MinScore, Filter = options.Filter },
+            new VectorSearchOptions { Top = top, Filter = options.Filter },
+            cancellationToken).ConfigureAwait(false);
         return ReciprocalRankFusion.Fuse([vectorHits, keywordHits], options.RrfK, options.Top);
     }
 
@@ -264,6 +270,12 @@ public sealed class RagIndex
             catch (UnauthorizedAccessException ex)
             {
                 Log.SkippedFile(_logger, file, ex.Message);
+                continue;
+            }
+
+            if (text.Contains('\0', StringComparison.Ordinal))
+            {
+                Log.SkippedFile(_logger, file, "it holds NUL characters (a binary file?); neither store accepts them");
                 continue;
             }
 

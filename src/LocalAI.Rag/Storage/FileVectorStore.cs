@@ -88,7 +88,7 @@ public sealed partial class FileVectorStore : IVectorStore
     /// <inheritdoc/>
     public async Task<IReadOnlyList<VectorRecord>> GetDocumentAsync(string documentId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(documentId);
+        VectorStoreInput.DocumentId(documentId, nameof(documentId));
         var snapshot = await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
         return snapshot.Documents.TryGetValue(documentId, out var document) ? document.Records : [];
     }
@@ -96,7 +96,7 @@ public sealed partial class FileVectorStore : IVectorStore
     /// <inheritdoc/>
     public async Task ReplaceDocumentsAsync(IReadOnlyList<DocumentRecords> documents, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(documents);
+        VectorStoreInput.Documents(documents);
         if (documents.Count == 0)
         {
             return;
@@ -153,7 +153,7 @@ public sealed partial class FileVectorStore : IVectorStore
     /// <inheritdoc/>
     public async Task<bool> DeleteDocumentAsync(string documentId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(documentId);
+        VectorStoreInput.DocumentId(documentId, nameof(documentId));
         await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -178,9 +178,33 @@ public sealed partial class FileVectorStore : IVectorStore
     /// <inheritdoc/>
     public async Task<IReadOnlyList<VectorSearchHit>> SearchAsync(ReadOnlyMemory<float> query, VectorSearchOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Top, 1);
+        VectorStoreInput.Options(options);
+        VectorStoreInput.Query(query.Span);
+        return VectorSearch(await GetSnapshotAsync(cancellationToken).ConfigureAwait(false), query, options);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<VectorSearchHit>> KeywordSearchAsync(string query, VectorSearchOptions options, CancellationToken cancellationToken = default)
+    {
+        VectorStoreInput.KeywordQuery(query);
+        VectorStoreInput.Options(options);
+        return KeywordSearch(await GetSnapshotAsync(cancellationToken).ConfigureAwait(false), query, options);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Both rankings read one snapshot, so a concurrent re-index shows in both or in neither.</remarks>
+    public async Task<HybridSearchHits> HybridSearchAsync(ReadOnlyMemory<float> query, string text, VectorSearchOptions vectorOptions, VectorSearchOptions keywordOptions, CancellationToken cancellationToken = default)
+    {
+        VectorStoreInput.Options(vectorOptions);
+        VectorStoreInput.Options(keywordOptions);
+        VectorStoreInput.Query(query.Span);
+        VectorStoreInput.KeywordQuery(text);
         var snapshot = await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        return new HybridSearchHits(VectorSearch(snapshot, query, vectorOptions), KeywordSearch(snapshot, text, keywordOptions));
+    }
+
+    private IReadOnlyList<VectorSearchHit> VectorSearch(StoreSnapshot snapshot, ReadOnlyMemory<float> query, VectorSearchOptions options)
+    {
         if (snapshot.Model is not null && query.Length != snapshot.Model.Dimensions)
         {
             throw new EmbeddingModelMismatchException(snapshot.Model, snapshot.Model with { Dimensions = query.Length }, $"RAG store '{_options.Path}'");
@@ -208,12 +232,8 @@ public sealed partial class FileVectorStore : IVectorStore
             .Select(h => new VectorSearchHit(index.Rows[h.Row], h.Score))];
     }
 
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<VectorSearchHit>> KeywordSearchAsync(string query, VectorSearchOptions options, CancellationToken cancellationToken = default)
+    private static IReadOnlyList<VectorSearchHit> KeywordSearch(StoreSnapshot snapshot, string query, VectorSearchOptions options)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(options);
-        var snapshot = await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
         if (snapshot.ChunkCount == 0)
         {
             return [];

@@ -50,6 +50,16 @@ public interface IVectorStore : IAsyncDisposable
     /// <returns>The hits, best first.</returns>
     Task<IReadOnlyList<VectorSearchHit>> KeywordSearchAsync(string query, VectorSearchOptions options, CancellationToken cancellationToken = default);
 
+    /// <summary>Runs a vector search and a keyword search on one snapshot of the collection, for hybrid fusion: a concurrent re-index shows in both rankings or in neither, so one result never holds chunks of two versions of a document.</summary>
+    /// <param name="query">The query embedding, of the recorded model.</param>
+    /// <param name="text">The query text, for BM25.</param>
+    /// <param name="vectorOptions">Top-k, threshold, filter of the vector ranking.</param>
+    /// <param name="keywordOptions">Top-k, threshold, filter of the keyword ranking.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Both rankings, best first.</returns>
+    /// <exception cref="EmbeddingModelMismatchException">The query has the wrong number of dimensions.</exception>
+    Task<HybridSearchHits> HybridSearchAsync(ReadOnlyMemory<float> query, string text, VectorSearchOptions vectorOptions, VectorSearchOptions keywordOptions, CancellationToken cancellationToken = default);
+
     /// <summary>Counts the chunks in the collection.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The number of chunks.</returns>

@@ -11,6 +11,7 @@ namespace LocalAI.Rag;
 /// <summary>A vector store in PostgreSQL with pgvector: one table per collection, an HNSW index (<c>vector_cosine_ops</c>), batched upserts by binary COPY, metadata filters pushed down to SQL (<c>jsonb @&gt;</c>), and the embedding model recorded in <c>localai_rag_collections</c>.</summary>
 public sealed partial class PostgresVectorStore : IVectorStore
 {
+    private const int MaxEfSearch = 1000;
     private const string Columns = "id, document_id, chunk_index, content, content_hash, context, token_count, metadata";
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
@@ -59,8 +60,7 @@ public sealed partial class PostgresVectorStore : IVectorStore
     /// <summary>Gets the name of the chunk table.</summary>
     public string TableName => _table;
 
-    /// <inheritdoc/>
-    public async Task<EmbeddingModelIdentity?> GetModelAsync(CancellationToken cancellationToken = default)
+    private async Task<EmbeddingModelIdentity?> GetModelCoreAsync(CancellationToken cancellationToken)
     {
         if (_model is not null)
         {
@@ -79,10 +79,8 @@ public sealed partial class PostgresVectorStore : IVectorStore
         return await ReadModelAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc/>
-    public async Task EnsureModelAsync(EmbeddingModelIdentity model, CancellationToken cancellationToken = default)
+    private async Task EnsureModelCoreAsync(EmbeddingModelIdentity model, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(model);
         if (_model is not null)
         {
             ThrowIfMismatch(_model, model);
@@ -165,16 +163,14 @@ public sealed partial class PostgresVectorStore : IVectorStore
         }
     }
 
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<VectorRecord>> GetDocumentAsync(string documentId, CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyList<VectorRecord>> GetDocumentCoreAsync(string documentId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(documentId);
-        if (await GetModelAsync(cancellationToken).ConfigureAwait(false) is not { } model)
+        if (await GetModelCoreAsync(cancellationToken).ConfigureAwait(false) is not { } model)
         {
             return [];
         }
 
-        await EnsureModelAsync(model, cancellationToken).ConfigureAwait(false);
+        await EnsureModelCoreAsync(model, cancellationToken).ConfigureAwait(false);
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         var command = new NpgsqlCommand($"SELECT {Columns}, embedding FROM {_table} WHERE document_id = $1 ORDER BY chunk_index", connection);
@@ -191,18 +187,16 @@ public sealed partial class PostgresVectorStore : IVectorStore
         return records;
     }
 
-    /// <inheritdoc/>
-    public async Task ReplaceDocumentsAsync(IReadOnlyList<DocumentRecords> documents, CancellationToken cancellationToken = default)
+    private async Task ReplaceDocumentsCoreAsync(IReadOnlyList<DocumentRecords> documents, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(documents);
         if (documents.Count == 0)
         {
             return;
         }
 
-        var model = _model ?? await GetModelAsync(cancellationToken).ConfigureAwait(false)
+        var model = _model ?? await GetModelCoreAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("The collection has no embedding model recorded yet; call EnsureModelAsync before adding vectors.");
-        await EnsureModelAsync(model, cancellationToken).ConfigureAwait(false);
+        await EnsureModelCoreAsync(model, cancellationToken).ConfigureAwait(false);
         foreach (var record in documents.SelectMany(d => d.Records))
         {
             if (record.Vector.Length != model.Dimensions)
@@ -235,11 +229,9 @@ public sealed partial class PostgresVectorStore : IVectorStore
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc/>
-    public async Task<bool> DeleteDocumentAsync(string documentId, CancellationToken cancellationToken = default)
+    private async Task<bool> DeleteDocumentCoreAsync(string documentId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(documentId);
-        if (await GetModelAsync(cancellationToken).ConfigureAwait(false) is null)
+        if (await GetModelCoreAsync(cancellationToken).ConfigureAwait(false) is null)
         {
             return false;
         }
@@ -252,29 +244,75 @@ public sealed partial class PostgresVectorStore : IVectorStore
         return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<VectorSearchHit>> SearchAsync(ReadOnlyMemory<float> query, VectorSearchOptions options, CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyList<VectorSearchHit>> SearchCoreAsync(ReadOnlyMemory<float> query, VectorSearchOptions options, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Top, 1);
-        if (await GetModelAsync(cancellationToken).ConfigureAwait(false) is not { } model)
+        if (await ModelForSearchAsync(query.Length, cancellationToken).ConfigureAwait(false) is null)
         {
             return [];
         }
 
-        await EnsureModelAsync(model, cancellationToken).ConfigureAwait(false);
-        if (query.Length != model.Dimensions)
-        {
-            throw new EmbeddingModelMismatchException(model, model with { Dimensions = query.Length }, $"PostgreSQL collection '{_options.CollectionName}'");
-        }
-
-        var hasFilter = options.Filter is { Conditions.Count: > 0 };
-        // Without iterative index scans (pgvector < 0.8) HNSW would filter after taking its candidates: scan exactly instead.
-        var exact = options.Exact || (hasFilter && !_iterativeScan);
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
+        var hits = await VectorQueryAsync(connection, transaction, query, options, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return hits;
+    }
+
+    private async Task<IReadOnlyList<VectorSearchHit>> KeywordSearchCoreAsync(string query, VectorSearchOptions options, CancellationToken cancellationToken)
+    {
+        if (await GetModelCoreAsync(cancellationToken).ConfigureAwait(false) is not { } model)
+        {
+            return [];
+        }
+
+        await EnsureModelCoreAsync(model, cancellationToken).ConfigureAwait(false);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        return await KeywordQueryAsync(connection, null, query, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Both rankings in one REPEATABLE READ transaction: one snapshot of the table.</summary>
+    private async Task<HybridSearchHits> HybridSearchCoreAsync(ReadOnlyMemory<float> query, string text, VectorSearchOptions vectorOptions, VectorSearchOptions keywordOptions, CancellationToken cancellationToken)
+    {
+        if (await ModelForSearchAsync(query.Length, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return new HybridSearchHits([], []);
+        }
+
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
+        var vector = await VectorQueryAsync(connection, transaction, query, vectorOptions, cancellationToken).ConfigureAwait(false);
+        var keyword = await KeywordQueryAsync(connection, transaction, text, keywordOptions, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new HybridSearchHits(vector, keyword);
+    }
+
+    private async Task<EmbeddingModelIdentity?> ModelForSearchAsync(int dimensions, CancellationToken cancellationToken)
+    {
+        if (await GetModelCoreAsync(cancellationToken).ConfigureAwait(false) is not { } model)
+        {
+            return null;
+        }
+
+        await EnsureModelCoreAsync(model, cancellationToken).ConfigureAwait(false);
+        if (dimensions != model.Dimensions)
+        {
+            throw new EmbeddingModelMismatchException(model, model with { Dimensions = dimensions }, $"PostgreSQL collection '{_options.CollectionName}'");
+        }
+
+        return model;
+    }
+
+    private async Task<List<VectorSearchHit>> VectorQueryAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ReadOnlyMemory<float> query, VectorSearchOptions options, CancellationToken cancellationToken)
+    {
+        var hasFilter = options.Filter is { Conditions.Count: > 0 };
+        // Without iterative index scans (pgvector < 0.8) HNSW would filter after taking its candidates: scan exactly instead.
+        // hnsw.ef_search stops at 1000; past it only an iterative scan (or an exact one) can fill top-k.
+        var exact = options.Exact || (!_iterativeScan && (hasFilter || options.Top > MaxEfSearch));
         var settings = new StringBuilder();
         if (exact)
         {
@@ -282,7 +320,7 @@ public sealed partial class PostgresVectorStore : IVectorStore
         }
         else
         {
-            settings.Append(CultureInfo.InvariantCulture, $"SET LOCAL hnsw.ef_search = {Math.Max(_options.HnswEfSearch, options.Top)};");
+            settings.Append(CultureInfo.InvariantCulture, $"SET LOCAL hnsw.ef_search = {Math.Clamp(Math.Max(_options.HnswEfSearch, options.Top), 1, MaxEfSearch)};");
             if (_iterativeScan)
             {
                 settings.Append("SET LOCAL hnsw.iterative_scan = strict_order;");
@@ -317,28 +355,17 @@ public sealed partial class PostgresVectorStore : IVectorStore
             }
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return hits;
     }
 
-    /// <inheritdoc/>
     /// <remarks>BM25 is computed in process over the chunks that pass the filter (PostgreSQL has no BM25 ranking of its own); fine for thousands of chunks, not for millions.</remarks>
-    public async Task<IReadOnlyList<VectorSearchHit>> KeywordSearchAsync(string query, VectorSearchOptions options, CancellationToken cancellationToken = default)
+    private async Task<List<VectorSearchHit>> KeywordQueryAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string query, VectorSearchOptions options, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(options);
-        if (await GetModelAsync(cancellationToken).ConfigureAwait(false) is not { } model)
-        {
-            return [];
-        }
-
-        await EnsureModelAsync(model, cancellationToken).ConfigureAwait(false);
         var hasFilter = options.Filter is { Conditions.Count: > 0 };
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var connectionScope = connection.ConfigureAwait(false);
         using var command = new NpgsqlCommand(
             $"SELECT {Columns} FROM {_table} {(hasFilter ? "WHERE metadata @> $1::jsonb" : string.Empty)} ORDER BY id",
-            connection);
+            connection,
+            transaction);
         if (hasFilter)
         {
             command.Parameters.Add(new() { Value = ToJson(options.Filter!.Conditions), NpgsqlDbType = NpgsqlDbType.Jsonb });
@@ -360,15 +387,14 @@ public sealed partial class PostgresVectorStore : IVectorStore
             .Select(h => new VectorSearchHit(rows[h.Row], h.Score))];
     }
 
-    /// <inheritdoc/>
-    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    private async Task<long> CountCoreAsync(CancellationToken cancellationToken)
     {
-        if (await GetModelAsync(cancellationToken).ConfigureAwait(false) is not { } model)
+        if (await GetModelCoreAsync(cancellationToken).ConfigureAwait(false) is not { } model)
         {
             return 0;
         }
 
-        await EnsureModelAsync(model, cancellationToken).ConfigureAwait(false);
+        await EnsureModelCoreAsync(model, cancellationToken).ConfigureAwait(false);
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         var command = new NpgsqlCommand($"SELECT count(*) FROM {_table}", connection);

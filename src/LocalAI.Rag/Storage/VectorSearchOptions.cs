@@ -3,7 +3,10 @@ namespace LocalAI.Rag;
 /// <summary>What a store search returns.</summary>
 public sealed class VectorSearchOptions
 {
-    /// <summary>Gets or sets how many results at most.</summary>
+    /// <summary>The largest <see cref="Top"/> a search accepts.</summary>
+    public const int MaxTop = 10_000;
+
+    /// <summary>Gets or sets how many results at most, 1 to <see cref="MaxTop"/>.</summary>
     /// <value>The default value is 10.</value>
     public int Top { get; set; } = 10;
 

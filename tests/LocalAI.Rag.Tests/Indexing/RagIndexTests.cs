@@ -147,7 +147,7 @@ public sealed class RagIndexTests : IDisposable
     public async Task A_failing_store_write_stops_the_run_with_its_error()
     {
         await using var inner = NewStore();
-        var store = new FailingWriteStore(inner, failOnWrite: 3);
+        var store = new HookedVectorStore(inner) { FailOnWrite = 3 };
         var index = new RagIndex(new HashingEmbeddingGenerator(), store, new WordTokenCounter(), new RagIndexOptions
         {
             Chunking = new ChunkingOptions { ChunkSize = 14, ChunkOverlap = 0 },
@@ -183,33 +183,6 @@ public sealed class RagIndexTests : IDisposable
         Assert.True(await index.DeleteDocumentAsync("notes.txt"));
         Assert.Equal(1, await store.CountAsync());
         await Assert.ThrowsAsync<DirectoryNotFoundException>(() => index.IndexFolderAsync(Path.Combine(folder, "missing")));
-    }
-
-    /// <summary>Injects a write fault into a real store.</summary>
-    private sealed class FailingWriteStore(IVectorStore inner, int failOnWrite) : IVectorStore
-    {
-        private int _writes;
-
-        public int Writes => Volatile.Read(ref _writes);
-
-        public Task<EmbeddingModelIdentity?> GetModelAsync(CancellationToken cancellationToken = default) => inner.GetModelAsync(cancellationToken);
-
-        public Task EnsureModelAsync(EmbeddingModelIdentity model, CancellationToken cancellationToken = default) => inner.EnsureModelAsync(model, cancellationToken);
-
-        public Task<IReadOnlyList<VectorRecord>> GetDocumentAsync(string documentId, CancellationToken cancellationToken = default) => inner.GetDocumentAsync(documentId, cancellationToken);
-
-        public Task ReplaceDocumentsAsync(IReadOnlyList<DocumentRecords> documents, CancellationToken cancellationToken = default) =>
-            Interlocked.Increment(ref _writes) == failOnWrite ? throw new IOException("disk full") : inner.ReplaceDocumentsAsync(documents, cancellationToken);
-
-        public Task<bool> DeleteDocumentAsync(string documentId, CancellationToken cancellationToken = default) => inner.DeleteDocumentAsync(documentId, cancellationToken);
-
-        public Task<IReadOnlyList<VectorSearchHit>> SearchAsync(ReadOnlyMemory<float> query, VectorSearchOptions options, CancellationToken cancellationToken = default) => inner.SearchAsync(query, options, cancellationToken);
-
-        public Task<IReadOnlyList<VectorSearchHit>> KeywordSearchAsync(string query, VectorSearchOptions options, CancellationToken cancellationToken = default) => inner.KeywordSearchAsync(query, options, cancellationToken);
-
-        public Task<long> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>

@@ -16,13 +16,15 @@ public sealed class CrashRecoveryTests : IDisposable
         const int Documents = 6;
         const int Paragraphs = 30;
         var path = _dir.File("crash.ragstore");
-        int lastComplete;
-        await using (var writer = IndexWriterProcess.Start(path, Documents, Paragraphs, killAfter: killAfterGeneration))
+        var writer = IndexWriterProcess.Start(path, Documents, Paragraphs, killAfter: killAfterGeneration);
+        await using (writer)
         {
             // Killed right away, while the next generation is being written.
             await writer.WaitForCommitAsync();
-            lastComplete = writer.Committed;
         }
+
+        // Read once the child is gone and its output drained: it may have committed more before the kill landed.
+        var lastComplete = writer.Committed;
 
         await using var store = await FileVectorStore.OpenAsync(new FileVectorStoreOptions { Path = path });
         Assert.True(lastComplete >= killAfterGeneration);

@@ -240,8 +240,8 @@ public sealed class FileVectorStoreTests : IDisposable
         var other = await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => store.EnsureModelAsync(new EmbeddingModelIdentity("other", 48)));
         Assert.Equal(Model, other.Expected);
         await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => store.EnsureModelAsync(new EmbeddingModelIdentity("random", 32)));
-        await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => store.SearchAsync(new float[32], new VectorSearchOptions()));
-        await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => store.ReplaceDocumentsAsync([new DocumentRecords("d", [new VectorRecord("d:0", "d", 0, "t", "h", new float[16])])]));
+        await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => store.SearchAsync(Enumerable.Repeat(1f, 32).ToArray(), new VectorSearchOptions()));
+        await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => store.ReplaceDocumentsAsync([new DocumentRecords("d", [new VectorRecord("d:0", "d", 0, "t", "h", Enumerable.Repeat(1f, 16).ToArray())])]));
 
         await store.DisposeAsync();
         await using var reopened = await OpenAsync();
@@ -252,7 +252,7 @@ public sealed class FileVectorStoreTests : IDisposable
     public async Task Writing_before_a_model_is_recorded_is_refused()
     {
         await using var store = await OpenAsync();
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.ReplaceDocumentsAsync([new DocumentRecords("d", [new VectorRecord("d:0", "d", 0, "t", "h", new float[48])])]));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.ReplaceDocumentsAsync([new DocumentRecords("d", [new VectorRecord("d:0", "d", 0, "t", "h", Enumerable.Repeat(1f, 48).ToArray())])]));
         Assert.Contains("EnsureModelAsync", error.Message, StringComparison.Ordinal);
     }
 }

@@ -128,7 +128,7 @@ public sealed class PostgresVectorStoreTests(PgliteServer server, ITestOutputHel
         Assert.Equal(Model, await second.GetModelAsync());
         var error = await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => second.EnsureModelAsync(new EmbeddingModelIdentity("other", 32)));
         Assert.Equal(Model, error.Expected);
-        await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => second.SearchAsync(new float[16], new VectorSearchOptions()));
+        await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => second.SearchAsync(Enumerable.Repeat(1f, 16).ToArray(), new VectorSearchOptions()));
         Assert.Throws<ArgumentException>(() => NewStore("Bad-Name; DROP TABLE x"));
     }
 
