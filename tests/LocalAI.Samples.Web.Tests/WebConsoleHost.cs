@@ -12,7 +12,7 @@ namespace LocalAI.Samples.Web.Tests;
 
 /// <summary>
 /// The web console's host on a loopback port with real backends behind it — a tiny GGUF chat model in-process (llama.cpp), the
-/// tiny ONNX sentence encoder, the Ollama protocol test server over loopback HTTP, and MLX (unavailable off Apple Silicon) — and
+/// real all-MiniLM-L6-v2 in ONNX Runtime, the Ollama protocol test server over loopback HTTP, and MLX (unavailable off Apple Silicon) — and
 /// a headless Chromium to look at it.
 /// </summary>
 public sealed class WebConsoleHost : IAsyncDisposable
@@ -61,7 +61,7 @@ public sealed class WebConsoleHost : IAsyncDisposable
                 "--LocalAI:ollama:Endpoint", ollama.Uri.ToString(),
                 "--LocalAI:ollama:DefaultModel", "llama3.2:latest",
                 "--LocalAI:ollama:EmbeddingModel", "nomic-embed-text:latest",
-                "--LocalAI:onnx:ModelPath", TinyBertModel.FolderPath,
+                "--LocalAI:onnx:ModelPath", MiniLmModel.RequireFolder(),
                 "--LocalAI:Management:StatusRefreshInterval", "00:00:00.200",
                 "--Logging:LogLevel:Default", "Warning",
             ]);
