@@ -15,7 +15,8 @@ public sealed class RouterFallbackTests : IAsyncLifetime
     {
         if (LlamaServer.Unavailable is null)
         {
-            _server = await LlamaServer.StartAsync(TinyModels.Chat(), "--alias", "tiny-llama");
+            // A context of 4096 lets one answer run for seconds, so the server is surely killed while it still generates.
+            _server = await LlamaServer.StartAsync(TinyModels.Chat(), "--alias", "tiny-llama", "-c", "4096", "-np", "1");
         }
     }
 
@@ -60,7 +61,7 @@ public sealed class RouterFallbackTests : IAsyncLifetime
     public async Task TheServerKilledAfterTheFirstToken_TheCallerGetsAClearError_AndNoSwitch()
     {
         var chat = Router(_server!.ApiBase);
-        var options = new ChatOptions { Temperature = 0f, MaxOutputTokens = 900 };
+        var options = new ChatOptions { Temperature = 0f, MaxOutputTokens = 4000 };
 
         await using var stream = chat.GetStreamingResponseAsync("Write a very long story.", options).GetAsyncEnumerator();
         Assert.True(await stream.MoveNextAsync());

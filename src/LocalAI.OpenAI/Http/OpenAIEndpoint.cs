@@ -28,7 +28,7 @@ internal sealed class OpenAIEndpoint : IDisposable
 
         // No HttpClient-wide timeout and no retries in the client: generation is bounded per request, a stream per token,
         // and the router decides where a failed request goes next.
-        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(new ClosedConnectionRetryHandler(handler), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         var options = new OpenAIClientOptions
         {
             Endpoint = uri,
