@@ -5,7 +5,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LocalAI.Rag;
 
-/// <summary>A chat middleware that retrieves passages for the last user message, injects them as delimited data before it, and returns the citations in <see cref="ChatResponse.AdditionalProperties"/> under <see cref="RagChatOptions.CitationsKey"/>.</summary>
+/// <summary>
+/// A chat middleware that retrieves passages for the last user message and inserts, before it, a system message with the
+/// instructions and a message (user role by default, <see cref="RagChatOptions.ContextRole"/>) holding the passages
+/// between tags that carry a random code drawn per request; it returns the citations in
+/// <see cref="ChatResponse.AdditionalProperties"/> under <see cref="RagChatOptions.CitationsKey"/>.
+/// </summary>
 public sealed class RagChatClient : DelegatingChatClient
 {
     private readonly RagIndex _index;
@@ -72,11 +77,21 @@ public sealed class RagChatClient : DelegatingChatClient
         var hits = await _index.SearchAsync(list[last].Text, _options.Search, cancellationToken).ConfigureAwait(false);
         var context = _contextBuilder.Build(hits);
         Log.Retrieved(_logger, context.Citations.Count);
-        var passages = context.Citations.Count == 0
-            ? "(no passage was found)"
-            : context.Text.Replace("</retrieved_context>", "</retrieved_context_>", StringComparison.OrdinalIgnoreCase);
-        var system = new ChatMessage(ChatRole.System, $"{_options.Instructions}\n<retrieved_context>\n{passages}\n</retrieved_context>");
-        list.Insert(last, system);
+        var passages = context.Citations.Count == 0 ? "(no passage was found)" : context.Text;
+        var boundary = RagContextBoundary.For(passages);
+        var separate = _options.ContextRole != ChatRole.System;
+        var instructions = _options.Instructions + "\n" + boundary.Describe(nextMessage: separate);
+        var delimited = boundary.Wrap(passages);
+        if (!separate)
+        {
+            list.Insert(last, new ChatMessage(ChatRole.System, instructions + "\n" + delimited));
+        }
+        else
+        {
+            list.Insert(last, new ChatMessage(_options.ContextRole, delimited));
+            list.Insert(last, new ChatMessage(ChatRole.System, instructions));
+        }
+
         return (list, context);
     }
 }
