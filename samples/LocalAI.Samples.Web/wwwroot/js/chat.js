@@ -78,6 +78,9 @@ async function ask(log, question, withRag, maxTokens, signal) {
       body: JSON.stringify({ messages, stream: true, stream_options: { include_usage: true }, max_tokens: maxTokens }),
       signal,
     });
+    if (response.status === 404 && !(response.headers.get('content-type') ?? '').includes('json')) {
+      throw new Error('this host does not map the OpenAI-compatible chat endpoint (MapLocalAI: POST /v1/chat/completions)');
+    }
     await ensureOk(response);
     backend = response.headers.get('x-localai-backend');
     answer.dataset.state = 'streaming';
