@@ -72,7 +72,7 @@ public sealed class OllamaBackend : ILocalBackend, IModelDeleter, IDisposable
             try
             {
                 var version = await endpoint.Client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
-                endpoint.MarkUp();
+                _pool.MarkUp(endpoint);
                 return BackendStatus.Available(Id, version?.ToString(), _timeProvider.GetElapsedTime(started), _timeProvider.GetUtcNow());
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -140,6 +140,39 @@ public abstract class ChatClientConformanceTests
         Assert.False(string.IsNullOrEmpty(response.Text));
     }
 
+    /// <summary>Gets the names of the bad requests every client refuses the same way, before anything is sent.</summary>
+    public static TheoryData<string> BadRequestNames => [.. BadRequest.All.Keys];
+
+    [Theory]
+    [MemberData(nameof(BadRequestNames))]
+    public async Task GetResponseAsync_BadRequest_ThrowsTheSameArgumentExceptionAsEveryBackend(string name)
+    {
+        var bad = BadRequest.All[name];
+        using var client = await CreateClientAsync();
+
+        var thrown = await Assert.ThrowsAnyAsync<ArgumentException>(() => client.GetResponseAsync(bad.Messages, bad.Options));
+
+        bad.AssertMatches(thrown);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadRequestNames))]
+    public async Task GetStreamingResponseAsync_BadRequest_ThrowsTheSameArgumentExceptionAsEveryBackend(string name)
+    {
+        var bad = BadRequest.All[name];
+        using var client = await CreateClientAsync();
+
+        var thrown = await Assert.ThrowsAnyAsync<ArgumentException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(bad.Messages, bad.Options))
+            {
+                Assert.Fail($"'{name}' produced an update: '{update.Text}'");
+            }
+        });
+
+        bad.AssertMatches(thrown);
+    }
+
     [Fact]
     public async Task GetService_ReturnsMetadataNamingTheProvider()
     {

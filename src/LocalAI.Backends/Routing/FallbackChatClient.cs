@@ -29,10 +29,10 @@ public sealed class FallbackChatClient : IChatClient
     /// <inheritdoc/>
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        var checkedMessages = ChatRequestValidation.Validate(messages, options);
         return _manager.Walk(BackendCapabilities.Chat, options?.ModelId).RouteAsync(
             LocalAITelemetry.ChatOperation,
-            (messages, options),
+            (messages: checkedMessages, options),
             static (slot, request, fallback, ct) => slot.GetResponseAsync(request.messages, request.options, fallback, ct),
             cancellationToken).AsTask();
     }
@@ -41,10 +41,10 @@ public sealed class FallbackChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        var checkedMessages = ChatRequestValidation.Validate(messages, options);
         var stream = await _manager.Walk(BackendCapabilities.Chat, options?.ModelId).RouteAsync(
             LocalAITelemetry.ChatOperation,
-            (messages, options),
+            (messages: checkedMessages, options),
             static (slot, request, fallback, ct) => slot.OpenStreamAsync(request.messages, request.options, fallback, ct),
             cancellationToken).ConfigureAwait(false);
 

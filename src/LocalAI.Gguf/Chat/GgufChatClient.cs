@@ -32,8 +32,8 @@ internal sealed class GgufChatClient : IChatClient
 
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
-        return StreamAsync(messages, options, cancellationToken);
+        var checkedMessages = ChatRequestValidation.Validate(messages, options);
+        return StreamAsync(checkedMessages, options, cancellationToken);
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null)

@@ -28,12 +28,7 @@ internal sealed class MlxChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
-        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        if (list.Count == 0)
-        {
-            throw new ArgumentException("Send at least one message.", nameof(messages));
-        }
+        var list = ChatRequestValidation.Validate(messages, options);
 
         var hasImages = list.Any(m => m.Contents.OfType<DataContent>().Any());
         var model = options?.ModelId ?? _model ?? (hasImages ? _options.VisionModel : _options.ChatModel);

@@ -30,14 +30,14 @@ internal sealed class OllamaChatClient : IChatClient
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        var checkedMessages = ChatRequestValidation.Validate(messages, options);
         var prepared = Prepare(options);
         return _pool.RunAsync(
             _timeout,
             prepared.ModelId,
             async (endpoint, token) =>
             {
-                var response = await endpoint.ChatClient.GetResponseAsync(messages, prepared, token).ConfigureAwait(false);
+                var response = await endpoint.ChatClient.GetResponseAsync(checkedMessages, prepared, token).ConfigureAwait(false);
                 (response.AdditionalProperties ??= [])[EndpointKey] = endpoint.Uri.ToString();
                 return response;
             },
@@ -47,9 +47,9 @@ internal sealed class OllamaChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        var checkedMessages = ChatRequestValidation.Validate(messages, options);
         var prepared = Prepare(options);
-        var stream = await _pool.OpenStreamAsync(messages, prepared, _timeout, cancellationToken).ConfigureAwait(false);
+        var stream = await _pool.OpenStreamAsync(checkedMessages, prepared, _timeout, cancellationToken).ConfigureAwait(false);
         try
         {
             yield return stream.Current;

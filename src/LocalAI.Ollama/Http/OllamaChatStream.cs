@@ -6,7 +6,7 @@ namespace LocalAI.Ollama;
 /// <summary>One streamed chat response on one endpoint: bounds the wait for each token, checks that the stream ends with Ollama's <c>done</c> line, and translates failures.</summary>
 internal sealed class OllamaChatStream : IAsyncDisposable
 {
-    private readonly EndpointLease _lease;
+    private readonly EndpointLease<OllamaEndpoint> _lease;
     private readonly OllamaErrors _errors;
     private readonly TimeSpan _idleTimeout;
     private readonly string? _model;
@@ -17,7 +17,7 @@ internal sealed class OllamaChatStream : IAsyncDisposable
     private IAsyncEnumerator<ChatResponseUpdate>? _enumerator;
     private bool _done;
 
-    public OllamaChatStream(EndpointLease lease, OllamaErrors errors, TimeSpan idleTimeout, TimeProvider timeProvider, string? model, CancellationToken cancellationToken)
+    public OllamaChatStream(EndpointLease<OllamaEndpoint> lease, OllamaErrors errors, TimeSpan idleTimeout, TimeProvider timeProvider, string? model, CancellationToken cancellationToken)
     {
         _lease = lease;
         _errors = errors;
@@ -76,7 +76,7 @@ internal sealed class OllamaChatStream : IAsyncDisposable
                 { BackendId = _errors.BackendId };
             }
 
-            endpoint.MarkUp();
+            _lease.ReportSuccess();
             return false;
         }
 

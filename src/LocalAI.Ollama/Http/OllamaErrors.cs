@@ -21,6 +21,22 @@ internal sealed class OllamaErrors(string backendId, string configurationKey)
         _ => false,
     };
 
+    /// <summary>Returns whether a translated failure is the endpoint's fault, so the request may run again on another endpoint of the backend: a refused connection, an HTTP 5xx, a connection dropped or a stream ended before the response, an error line, and (for a stream) no first token in time.</summary>
+    /// <param name="exception">What the attempt threw, already translated.</param>
+    /// <param name="firstTokenTimeout">Whether a time-out counts: the first-token wait of a stream, not the whole-request limit of a non-streaming call.</param>
+    public static bool IsEndpointFault(Exception exception, bool firstTokenTimeout) => exception switch
+    {
+        ModelNotFoundException => false,
+        LocalAIException { InnerException: TimeoutException } => firstTokenTimeout,
+        LocalAIException { InnerException: { } inner } => IsEndpointFault(inner, firstTokenTimeout),
+        LocalAIException => true,
+        HttpRequestException { StatusCode: { } status } => (int)status >= 500,
+        HttpRequestException => true,
+        IOException or SocketException or System.Text.Json.JsonException => true,
+        OllamaException => true,
+        _ => false,
+    };
+
     public Exception Translate(Exception exception, Uri endpoint, string? model)
     {
         switch (exception)

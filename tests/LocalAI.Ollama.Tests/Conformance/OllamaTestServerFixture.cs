@@ -8,6 +8,8 @@ public sealed class OllamaTestServerFixture : IAsyncLifetime
 
     public OllamaBackend Backend => _backend ?? throw new InvalidOperationException("The fixture is not initialised.");
 
+    public OllamaTestServer Server => _server ?? throw new InvalidOperationException("The fixture is not initialised.");
+
     public async Task InitializeAsync()
     {
         _server = await OllamaTestServer.StartAsync();
