@@ -9,7 +9,7 @@ public sealed class ChatRequestValidationTests
     [Fact]
     public void Validate_AGoodRequest_ReturnsTheSameList()
     {
-        var options = new ChatOptions { Temperature = 0f, TopP = 1f, TopK = 40, MaxOutputTokens = 1, FrequencyPenalty = -2f, PresencePenalty = 2f, StopSequences = ["\n"] };
+        var options = new ChatOptions { Temperature = 0f, TopP = 1f, TopK = 40, MaxOutputTokens = 1, FrequencyPenalty = -50f, PresencePenalty = 2f, StopSequences = ["\n"] };
 
         Assert.Same(Hi, ChatRequestValidation.Validate(Hi, options));
         Assert.Single(ChatRequestValidation.Validate(Hi.Select(m => m), null));

@@ -23,7 +23,7 @@ public sealed record BadRequest(IEnumerable<ChatMessage> Messages, ChatOptions? 
         ["TopP NaN"] = WithOptions(o => o.TopP = float.NaN, "options.TopP"),
         ["TopK 0"] = WithOptions(o => o.TopK = 0, "options.TopK"),
         ["FrequencyPenalty NaN"] = WithOptions(o => o.FrequencyPenalty = float.NaN, "options.FrequencyPenalty"),
-        ["PresencePenalty 5"] = WithOptions(o => o.PresencePenalty = 5f, "options.PresencePenalty"),
+        ["PresencePenalty infinity"] = WithOptions(o => o.PresencePenalty = float.PositiveInfinity, "options.PresencePenalty"),
         ["empty stop sequence"] = new([new ChatMessage(ChatRole.User, "hi")], new ChatOptions { StopSequences = [""] }, typeof(ArgumentException), "options.StopSequences"),
     };
 

@@ -8,8 +8,8 @@ namespace LocalAI;
 /// <para>Rules: the message list is not <see langword="null"/>, not empty, and holds no <see langword="null"/> message or content;
 /// <see cref="ChatOptions.Temperature"/> is finite and from <see cref="MinTemperature"/> to <see cref="MaxTemperature"/>;
 /// <see cref="ChatOptions.TopP"/> is finite and from 0 to 1; <see cref="ChatOptions.TopK"/> and <see cref="ChatOptions.MaxOutputTokens"/>
-/// are at least 1; <see cref="ChatOptions.FrequencyPenalty"/> and <see cref="ChatOptions.PresencePenalty"/> are finite and from
-/// <see cref="MinPenalty"/> to <see cref="MaxPenalty"/>; no stop sequence is <see langword="null"/> or empty. Unset options are not checked.</para>
+/// are at least 1; <see cref="ChatOptions.FrequencyPenalty"/> and <see cref="ChatOptions.PresencePenalty"/> are finite (their range is
+/// the engine's: llama.cpp takes any value, an OpenAI server refuses beyond ±2 with its own error); no stop sequence is <see langword="null"/> or empty. Unset options are not checked.</para>
 /// <para>Failures are <see cref="ArgumentNullException"/> (<c>messages</c>), <see cref="ArgumentException"/> (an empty list, a
 /// <see langword="null"/> message) or <see cref="ArgumentOutOfRangeException"/> whose parameter name is the option, for example
 /// <c>options.Temperature</c>.</para>
@@ -21,12 +21,6 @@ public static class ChatRequestValidation
 
     /// <summary>The highest <see cref="ChatOptions.Temperature"/> accepted, as in the OpenAI API.</summary>
     public const float MaxTemperature = 2f;
-
-    /// <summary>The lowest frequency or presence penalty accepted, as in the OpenAI API.</summary>
-    public const float MinPenalty = -2f;
-
-    /// <summary>The highest frequency or presence penalty accepted, as in the OpenAI API.</summary>
-    public const float MaxPenalty = 2f;
 
     /// <summary>Checks a chat request and returns its messages as a list, enumerated once.</summary>
     /// <param name="messages">The conversation.</param>
@@ -74,8 +68,8 @@ public static class ChatRequestValidation
         ArgumentNullException.ThrowIfNull(options);
         CheckRange(options.Temperature, MinTemperature, MaxTemperature, "options.Temperature");
         CheckRange(options.TopP, 0f, 1f, "options.TopP");
-        CheckRange(options.FrequencyPenalty, MinPenalty, MaxPenalty, "options.FrequencyPenalty");
-        CheckRange(options.PresencePenalty, MinPenalty, MaxPenalty, "options.PresencePenalty");
+        CheckFinite(options.FrequencyPenalty, "options.FrequencyPenalty");
+        CheckFinite(options.PresencePenalty, "options.PresencePenalty");
         CheckPositive(options.TopK, "options.TopK");
         CheckPositive(options.MaxOutputTokens, "options.MaxOutputTokens");
         if (options.StopSequences is { } stops)
@@ -105,6 +99,14 @@ public static class ChatRequestValidation
         if (v < min || v > max)
         {
             throw new ArgumentOutOfRangeException(name, v, Format("{0} is {1}; it must be from {2} to {3}.", name, v, min, max));
+        }
+    }
+
+    private static void CheckFinite(float? value, string name)
+    {
+        if (value is { } v && !float.IsFinite(v))
+        {
+            throw new ArgumentOutOfRangeException(name, v, Format("{0} is {1}; it must be a finite number.", name, v));
         }
     }
 
