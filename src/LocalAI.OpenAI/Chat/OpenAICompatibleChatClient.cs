@@ -30,14 +30,14 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        var checkedMessages = ChatRequestValidation.Validate(messages, options);
         var prepared = Prepare(options);
         using var limit = new CancellationTokenSource(_timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
             prepared.ModelId = await ResolveModelAsync(prepared.ModelId, linked.Token).ConfigureAwait(false);
-            var response = await _endpoint.ChatClient(prepared.ModelId).GetResponseAsync(messages, prepared, linked.Token).ConfigureAwait(false);
+            var response = await _endpoint.ChatClient(prepared.ModelId).GetResponseAsync(checkedMessages, prepared, linked.Token).ConfigureAwait(false);
             (response.AdditionalProperties ??= [])[EndpointKey] = _endpoint.Uri.ToString();
             return response;
         }
@@ -54,7 +54,7 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
+        var checkedMessages = ChatRequestValidation.Validate(messages, options);
         var prepared = Prepare(options);
         using (var limit = new CancellationTokenSource(_timeout, _timeProvider))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token))
@@ -76,7 +76,7 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
         var stream = new OpenAIChatStream(_endpoint, _errors, _timeout, _timeProvider, prepared.ModelId, cancellationToken);
         try
         {
-            stream.Start(messages, prepared);
+            stream.Start(checkedMessages, prepared);
             while (await stream.MoveNextAsync().ConfigureAwait(false))
             {
                 yield return stream.Current;
