@@ -36,6 +36,42 @@ class ServerProcessTests(unittest.TestCase):
             process.stdout.close()
             process.stderr.close()
 
+    def test_every_hostile_line_gets_an_error_and_the_server_lives(self):
+        hostile = [
+            b"[" * 100000 + b"]" * 100000,
+            b'{"a":' * 100000 + b"1" + b"}" * 100000,
+            b'{"id":5,"command":[]}',
+            b'{"id":6,"command":{}}',
+            b'{"id":"\\ud800","command":"ping"}',
+            b'{"id":"\\udc00x","command":"chat","messages":[{"role":"user","content":"hi"}]}',
+            b'{"command":"cancel","target":[1]}',
+            b'{"id":7,"command":"chat","messages":[{"role":"user","content":"\\ud800"}]}',
+        ]
+        process = start()
+        try:
+            self.assertEqual(json.loads(process.stdout.readline())["event"], "ready")
+            for number, line in enumerate(hostile):
+                process.stdin.write(line + b"\n" + b'{"id":"ping-%d","command":"ping"}\n' % number)
+                process.stdin.flush()
+                ping_id = "ping-%d" % number
+                pongs, finals = [], []
+                while not (pongs and finals):
+                    raw = process.stdout.readline()
+                    if not raw:
+                        self.fail("the server died on line %d: %r" % (number, process.stderr.read()[-2000:]))
+                    answer = json.loads(raw)
+                    if "success" in answer:
+                        (pongs if answer.get("id") == ping_id else finals).append(answer)
+                self.assertEqual((pongs[0]["success"], pongs[0]["message"]), (True, "pong"))
+                self.assertEqual(len(finals), 1, "line %d got %r" % (number, finals))
+            self.assertIsNone(process.poll())
+        finally:
+            process.kill()
+            process.wait(10)
+            process.stdin.close()
+            process.stdout.close()
+            process.stderr.close()
+
     def test_shutdown_exits_zero_and_end_of_input_exits(self):
         for payload in (b'{"id":1,"command":"shutdown"}\n', b""):
             process = start()

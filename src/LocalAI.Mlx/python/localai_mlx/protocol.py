@@ -61,7 +61,11 @@ class LineWriter:
         self.closed = False
 
     def send(self, message):
-        data = json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n"
+        try:
+            data = json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n"
+        except UnicodeEncodeError:
+            # A lone surrogate cannot be UTF-8; JSON's \u escapes carry it.
+            data = json.dumps(message, separators=(",", ":"), ensure_ascii=True).encode("ascii") + b"\n"
         with self._lock:
             if self.closed:
                 return
@@ -172,7 +176,11 @@ class Server:
                             % self.max_line_bytes)
                 continue
             if line.strip():
-                self.handle_line(line)
+                try:
+                    self.handle_line(line)
+                except Exception as exc:  # noqa: BLE001 - no line may end the server
+                    traceback.print_exc(file=self._log)
+                    self._error(None, "internal", "The line could not be handled: %s: %s" % (type(exc).__name__, exc))
         self.close()
         return 0
 
@@ -191,6 +199,9 @@ class Server:
         except (ValueError, UnicodeDecodeError) as exc:
             self._error(recover_id(line[:256]), "bad_json", "Request is not valid JSON: %s" % exc)
             return
+        except RecursionError:
+            self._error(recover_id(line[:256]), "bad_json", "Request is nested too deeply to parse.")
+            return
         if not isinstance(request, dict):
             self._error(None, "bad_request", "Request must be a JSON object.")
             return
@@ -198,7 +209,13 @@ class Server:
         if request_id is not None and (isinstance(request_id, bool) or not isinstance(request_id, (int, str))):
             self._error(None, "bad_request", "Request 'id' must be a number or a string.")
             return
+        if isinstance(request_id, str) and not _is_unicode(request_id):
+            self._error(None, "bad_request", "Request 'id' must be valid Unicode (it holds a lone surrogate).")
+            return
         command = request.get("command")
+        if not isinstance(command, str):
+            self._error(request_id, "bad_request", "Request 'command' must be a string.")
+            return
         inline = self._inline.get(command)
         if inline is not None:
             self._respond(request_id, inline(request))
@@ -388,6 +405,14 @@ class Server:
         info = self.engine.download(model, progress, context) or {}
         context.check_cancelled()
         return dict({"model": model, "done": True}, **info)
+
+
+def _is_unicode(text):
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def _require_model(request):
