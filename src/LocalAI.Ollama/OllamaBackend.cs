@@ -178,7 +178,8 @@ public sealed class OllamaBackend : ILocalBackend, IModelDeleter, IDisposable
             {
                 // A cancelled pull closes the response under the pending read.
                 cancellationToken.ThrowIfCancellationRequested();
-                if (ex.Message.Contains("file does not exist", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("not found", StringComparison.OrdinalIgnoreCase))
+                if (ex.Message.Contains("file does not exist", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("manifest unknown", StringComparison.OrdinalIgnoreCase)
+                    || ex.Message.Contains("not found", StringComparison.OrdinalIgnoreCase))
                 {
                     throw new ModelNotFoundException(model, Id, "Check the name on https://ollama.com/library.", ex);
                 }

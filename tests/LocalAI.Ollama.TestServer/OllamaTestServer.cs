@@ -337,7 +337,7 @@ public sealed class OllamaTestServer : IAsyncDisposable
         var abort = context.RequestAborted;
         if (Faults.StatusCode is { } status)
         {
-            await WriteErrorAsync(context, status, "simulated failure");
+            await WriteErrorAsync(context, status, Faults.ErrorMessage);
             return;
         }
 
@@ -393,7 +393,7 @@ public sealed class OllamaTestServer : IAsyncDisposable
 
         if (Faults.StatusCode is { } status)
         {
-            await WriteErrorAsync(context, status, "simulated failure");
+            await WriteErrorAsync(context, status, Faults.ErrorMessage);
             return;
         }
 
@@ -438,7 +438,7 @@ public sealed class OllamaTestServer : IAsyncDisposable
 
         if (Faults.StatusCode is { } status)
         {
-            await WriteErrorAsync(context, status, "simulated failure");
+            await WriteErrorAsync(context, status, Faults.ErrorMessage);
             return;
         }
 
@@ -538,6 +538,12 @@ public sealed class OllamaTestServer : IAsyncDisposable
                 if (Faults.BeforeToken is { } gate)
                 {
                     await gate(i, abort);
+                }
+
+                if (Faults.ErrorLineAfterTokens == i)
+                {
+                    await WriteLineAsync(context, new { error = Faults.ErrorMessage }, abort);
+                    return;
                 }
 
                 if (Faults.EofAfterTokens == i)

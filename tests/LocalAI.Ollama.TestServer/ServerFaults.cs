@@ -6,6 +6,12 @@ public sealed class ServerFaults
     /// <summary>Gets or sets an HTTP status to answer with (with Ollama's <c>{"error": ...}</c> body) instead of serving.</summary>
     public int? StatusCode { get; set; }
 
+    /// <summary>Gets or sets the <c>error</c> text of the body sent with <see cref="StatusCode"/>, and of the line sent at <see cref="ErrorLineAfterTokens"/>.</summary>
+    public string ErrorMessage { get; set; } = "simulated failure";
+
+    /// <summary>Gets or sets the number of tokens after which a streamed <c>{"error": ...}</c> line ends the stream (0: as its first line).</summary>
+    public int? ErrorLineAfterTokens { get; set; }
+
     /// <summary>Gets or sets the number of tokens after which the connection is dropped (EOF in the middle of the stream).</summary>
     public int? EofAfterTokens { get; set; }
 

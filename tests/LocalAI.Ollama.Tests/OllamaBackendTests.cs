@@ -87,6 +87,20 @@ public sealed class OllamaBackendTests : IAsyncLifetime
         await Assert.ThrowsAsync<ModelNotFoundException>(() => backend.DownloadModelAsync("no-such-model"));
     }
 
+    [Theory]
+    [InlineData("pull model manifest: file does not exist")]
+    [InlineData("manifest unknown")]
+    public async Task DownloadModelAsync_UnknownModelAnsweredAsHttp500_ThrowsModelNotFound(string words)
+    {
+        _server.Faults.StatusCode = 500;
+        _server.Faults.ErrorMessage = words;
+        await using var backend = TestSupport.CreateBackend(_server);
+
+        var ex = await Assert.ThrowsAsync<ModelNotFoundException>(() => backend.DownloadModelAsync("no-such-model"));
+
+        Assert.Contains(words, ex.InnerException?.Message ?? string.Empty, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task DownloadModelAsync_Cancelled_StopsThePullOnTheServer()
     {

@@ -125,6 +125,50 @@ public sealed class OllamaChatClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Http500_KeepsTheServersOwnWords()
+    {
+        _server.Faults.StatusCode = 500;
+        _server.Faults.ErrorMessage = "llama runner process has terminated: exit status 2";
+        await using var backend = TestSupport.CreateBackend(_server);
+
+        var whole = await Assert.ThrowsAsync<BackendUnavailableException>(() => backend.GetChatClient().GetResponseAsync("hi"));
+        var streamed = await Assert.ThrowsAsync<BackendUnavailableException>(() => TestSupport.CollectAsync(backend.GetChatClient().GetStreamingResponseAsync("hi")));
+
+        Assert.Contains("llama runner process has terminated: exit status 2", whole.Message, StringComparison.Ordinal);
+        Assert.Contains("HTTP 500", whole.Message, StringComparison.Ordinal);
+        Assert.Contains("llama runner process has terminated: exit status 2", streamed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("may have crashed", streamed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnErrorLineMidStream_KeepsTheServersOwnWords_AfterTheTokensReceived()
+    {
+        _server.Faults.ErrorLineAfterTokens = 2;
+        _server.Faults.ErrorMessage = "llama runner process has terminated: signal: killed";
+        await using var backend = TestSupport.CreateBackend(_server);
+        var received = new List<ChatResponseUpdate>();
+
+        var ex = await Assert.ThrowsAnyAsync<LocalAIException>(() => TestSupport.CollectAsync(backend.GetChatClient().GetStreamingResponseAsync("a b c d"), received));
+
+        Assert.Contains("llama runner process has terminated: signal: killed", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("You said: ", string.Concat(received.Select(u => u.Text)));
+    }
+
+    [Fact]
+    public async Task AnErrorLineFirst_FailsBeforeTheFirstUpdate_WithTheServersWords()
+    {
+        _server.Faults.ErrorLineAfterTokens = 0;
+        _server.Faults.ErrorMessage = "model requires more system memory (9.1 GiB) than is available (2.0 GiB)";
+        await using var backend = TestSupport.CreateBackend(_server);
+        var received = new List<ChatResponseUpdate>();
+
+        var ex = await Assert.ThrowsAsync<BackendUnavailableException>(() => TestSupport.CollectAsync(backend.GetChatClient().GetStreamingResponseAsync("hi"), received));
+
+        Assert.Empty(received);
+        Assert.Contains("more system memory", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConnectionRefused_ThrowsBackendUnavailable_NamingTheEndpoint()
     {
         var refused = TestSupport.RefusedEndpoint();

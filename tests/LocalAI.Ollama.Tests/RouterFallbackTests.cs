@@ -60,6 +60,19 @@ public sealed class RouterFallbackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OllamaSendsAnErrorLineFirst_TheNextBackendAnswersTheStream()
+    {
+        var chat = Router(_server.Uri);
+        await chat.GetResponseAsync("warm up");
+        _server.Faults.ErrorLineAfterTokens = 0;
+
+        var updates = await TestSupport.CollectAsync(chat.GetStreamingResponseAsync("hi"));
+
+        Assert.Equal("answer from memory0answer from memory1answer from memory2", string.Concat(updates.Select(u => u.Text)));
+        Assert.All(updates, u => Assert.Equal("memory", u.AdditionalProperties?["localai.backend"]));
+    }
+
+    [Fact]
     public async Task OllamaDiesAfterTheFirstToken_TheCallerGetsAClearError_AndNoSwitch()
     {
         var chat = Router(_server.Uri);

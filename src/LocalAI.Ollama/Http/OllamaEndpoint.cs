@@ -21,7 +21,7 @@ internal sealed class OllamaEndpoint : IDisposable
         };
 
         // No HttpClient-wide timeout: generation is bounded per request, and a stream is bounded per token.
-        _http = new HttpClient(new CancellableResponseHandler(handler), disposeHandler: true) { BaseAddress = uri, Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(new OllamaResponseHandler(handler), disposeHandler: true) { BaseAddress = uri, Timeout = Timeout.InfiniteTimeSpan };
         Client = new OllamaApiClient(_http, defaultModel);
         ChatClient = Client;
         EmbeddingGenerator = Client;

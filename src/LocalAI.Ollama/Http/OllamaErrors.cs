@@ -50,7 +50,11 @@ internal sealed class OllamaErrors(string backendId, string configurationKey)
             case HttpRequestException { StatusCode: HttpStatusCode.NotFound } when model is not null:
                 return ModelNotFound(model, exception);
             case HttpRequestException { StatusCode: { } status } http:
-                return new BackendUnavailableException($"Ollama at {endpoint} answered HTTP {(int)status} ({http.Message}).", exception) { BackendId = BackendId };
+                return new BackendUnavailableException($"Ollama at {endpoint} answered HTTP {(int)status}: {http.Message}", exception) { BackendId = BackendId };
+            case OllamaErrorLineException line when model is not null && line.Message.Contains("not found", StringComparison.OrdinalIgnoreCase):
+                return ModelNotFound(model, exception);
+            case OllamaErrorLineException line:
+                return new BackendUnavailableException($"Ollama at {endpoint} reported an error: {line.Message}", exception) { BackendId = BackendId };
             case HttpRequestException http:
                 return new BackendUnavailableException($"Ollama at {endpoint} failed: {http.Message}", exception) { BackendId = BackendId };
             case OllamaException ollama when model is not null && ollama.Message.Contains("not found", StringComparison.OrdinalIgnoreCase):

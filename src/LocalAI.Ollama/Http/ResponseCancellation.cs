@@ -1,6 +1,6 @@
 namespace LocalAI.Ollama;
 
-/// <summary>Carries the token that must interrupt a response body read to <see cref="CancellableResponseHandler"/>; HttpClient disposes its own linked token once the headers are in, so that one cannot be used.</summary>
+/// <summary>Carries the token that must interrupt a response body read to <see cref="OllamaResponseHandler"/>; HttpClient disposes its own linked token once the headers are in, so that one cannot be used.</summary>
 internal static class ResponseCancellation
 {
     private static readonly AsyncLocal<CancellationToken> Current = new();
