@@ -7,7 +7,7 @@ namespace LocalAI.Gguf;
 
 /// <summary>GGUF models in-process through llama.cpp: chat with the model's own template, JSON output by grammar, embeddings.</summary>
 /// <remarks>Models are loaded on the first request that needs them and shared by every client of this backend; disposing the backend frees them.</remarks>
-public sealed class GgufBackend : ILocalBackend
+public sealed class GgufBackend : ILocalBackend, IModelDeleter
 {
     /// <summary>The id a backend registered with <c>AddGguf()</c> gets, which also names its configuration section <c>LocalAI:gguf</c>.</summary>
     public const string DefaultId = "gguf";
@@ -18,6 +18,9 @@ public sealed class GgufBackend : ILocalBackend
     private readonly GgufModelCatalog _catalog;
     private readonly ModelCache<ChatModel> _chatModels;
     private readonly ModelCache<EmbeddingModel> _embeddingModels;
+    private readonly HttpClient? _httpClient;
+    private HuggingFaceDownloader? _downloader;
+    private HttpClient? _ownedHttpClient;
     private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="GgufBackend"/> class.</summary>
@@ -25,9 +28,10 @@ public sealed class GgufBackend : ILocalBackend
     /// <param name="options">The options; validated here as at start.</param>
     /// <param name="loggerFactory">Creates the backend's logger, or <see langword="null"/> for none.</param>
     /// <param name="timeProvider">The clock for timestamps, or <see langword="null"/> for the system clock.</param>
+    /// <param name="httpClient">The client model downloads use (the caller keeps owning it); <see langword="null"/> to create one when first needed.</param>
     /// <exception cref="ArgumentNullException"><paramref name="id"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="id"/> is empty, or an option is out of range (the message names its key).</exception>
-    public GgufBackend(string id, GgufBackendOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    public GgufBackend(string id, GgufBackendOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, HttpClient? httpClient = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(options);
@@ -37,6 +41,7 @@ public sealed class GgufBackend : ILocalBackend
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<GgufBackend>();
         _timeProvider = timeProvider ?? TimeProvider.System;
         _catalog = new GgufModelCatalog(id, options);
+        _httpClient = httpClient;
         _chatModels = new ModelCache<ChatModel>(path => new ChatModel(Load(path), _options, _timeProvider));
         _embeddingModels = new ModelCache<EmbeddingModel>(path => new EmbeddingModel(Load(path), _options, _timeProvider));
     }
@@ -47,7 +52,8 @@ public sealed class GgufBackend : ILocalBackend
     /// <inheritdoc/>
     public BackendCapabilities Capabilities =>
         BackendCapabilities.Chat | BackendCapabilities.Streaming | BackendCapabilities.JsonOutput |
-        (_options.EmbeddingModelPath is null ? BackendCapabilities.None : BackendCapabilities.Embeddings);
+        (_options.EmbeddingModelPath is null ? BackendCapabilities.None : BackendCapabilities.Embeddings) |
+        (_options.ModelsDirectory is null ? BackendCapabilities.None : BackendCapabilities.ModelDownload);
 
     /// <summary>Gets the llama.cpp version the loaded native library reports, once loaded.</summary>
     public static string? NativeVersion => LlamaLibrary.Version;
@@ -108,15 +114,86 @@ public sealed class GgufBackend : ILocalBackend
                     }
                 }
 
+                foreach (var entry in _catalog.Downloadable.Entries)
+                {
+                    if (_catalog.InstalledPath(entry) is not { } installed || !File.Exists(installed))
+                    {
+                        models.Add(entry.ToModelInfo(Id, isInstalled: false) with { Capabilities = entry.Capabilities | (entry.EmbeddingDimensions is null ? BackendCapabilities.JsonOutput : BackendCapabilities.None) });
+                    }
+                }
+
                 return (IReadOnlyList<LocalModelInfo>)models;
             },
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    /// <exception cref="NotSupportedException">Always: GGUF files are placed in <see cref="GgufBackendOptions.ModelsDirectory"/> by hand.</exception>
-    public Task DownloadModelAsync(string model, IProgress<ModelDownloadProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The GGUF backend does not download models; copy the .gguf file into GgufBackendOptions.ModelsDirectory.");
+    /// <remarks>
+    /// <paramref name="model"/> is a catalog id (<c>qwen2.5:0.5b</c>) or a Hugging Face repository and file,
+    /// <c>owner/name/path/file.gguf</c>; the file goes into <see cref="GgufBackendOptions.ModelsDirectory"/> under its own name,
+    /// checked against the catalog's SHA-256 or the repository's LFS metadata and then as a GGUF file. An installed file is not fetched again.
+    /// </remarks>
+    /// <exception cref="NotSupportedException"><see cref="GgufBackendOptions.ModelsDirectory"/> is not set.</exception>
+    /// <exception cref="ModelNotFoundException">The name is neither a catalog id nor a repository file, the hub has no such file, or offline mode is on.</exception>
+    /// <exception cref="InvalidModelFileException">The file does not match its checksum or is not a valid GGUF file; nothing was installed.</exception>
+    public async Task DownloadModelAsync(string model, IProgress<ModelDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_options.ModelsDirectory is not { } folder)
+        {
+            throw new NotSupportedException($"The GGUF backend downloads into its models folder: set LocalAI:{Id}:ModelsDirectory.");
+        }
+
+        var (repository, file) = _catalog.Downloadable.Find(model) is { Repository: { Length: > 0 } repo } entry && entry.Files.FirstOrDefault(f => f.Path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)) is { } catalogFile
+            ? (repo, catalogFile)
+            : ParseRepositoryFile(model);
+        var target = Path.GetFullPath(Path.Combine(folder, Path.GetFileName(file.Path)));
+        if (File.Exists(target))
+        {
+            progress?.Report(new ModelDownloadProgress(model, "already installed") { Percent = 100, IsCompleted = true, BytesCompleted = new FileInfo(target).Length, BytesTotal = new FileInfo(target).Length });
+            return;
+        }
+
+        Directory.CreateDirectory(folder);
+        Log.Downloading(_logger, model, repository, file.Path, target);
+        await GetDownloader().DownloadFileAsync(model, repository, file, target, progress, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            GgufFile.Read(target);
+        }
+        catch (InvalidModelFileException)
+        {
+            File.Delete(target);
+            throw;
+        }
+
+        Log.Downloaded(_logger, model, target);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Deletes a <c>.gguf</c> file of <see cref="GgufBackendOptions.ModelsDirectory"/>, named by file name or catalog id; never a file elsewhere.</remarks>
+    /// <exception cref="ModelInUseException">The backend has the model loaded (by any chat client or embedding generator); it is not deleted.</exception>
+    public Task DeleteModelAsync(string model, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var path = _options.ModelsDirectory is null ? null : _catalog.FindInstalled(model);
+        if (path is null)
+        {
+            throw new ModelNotFoundException(model, Id, $"No such .gguf file is installed in the models folder '{_options.ModelsDirectory ?? "(GgufBackendOptions.ModelsDirectory is not set)"}'.");
+        }
+
+        if (_chatModels.IsLoaded(path) || _embeddingModels.IsLoaded(path))
+        {
+            throw new ModelInUseException(model, Id, "Stop using it and dispose the backend (or restart the application) first, then delete it.");
+        }
+
+        File.Delete(path);
+        File.Delete(path + ".part");
+        Log.Deleted(_logger, model, path);
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc/>
     /// <remarks>Does no I/O: the model is found and loaded by the first request.</remarks>
@@ -147,6 +224,7 @@ public sealed class GgufBackend : ILocalBackend
         _disposed = true;
         await _chatModels.DisposeAsync().ConfigureAwait(false);
         await _embeddingModels.DisposeAsync().ConfigureAwait(false);
+        _ownedHttpClient?.Dispose();
     }
 
     /// <summary>Gets a chat model, loading it on first use.</summary>
@@ -168,6 +246,20 @@ public sealed class GgufBackend : ILocalBackend
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _embeddingModels.GetAsync(_catalog.Resolve(model, embedding: true), cancellationToken);
     }
+
+    private (string Repository, ModelCatalogFile File) ParseRepositoryFile(string model)
+    {
+        var parts = model.Split('/', 3);
+        if (parts.Length < 3 || parts.Any(p => p.Length == 0) || !parts[2].EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelNotFoundException(model, Id, $"Name a catalog id ({string.Join(", ", _catalog.Downloadable.Entries.Select(e => e.Id))}) or a Hugging Face repository and file as owner/name/file.gguf.");
+        }
+
+        return (parts[0] + "/" + parts[1], new ModelCatalogFile { Path = parts[2] });
+    }
+
+    private HuggingFaceDownloader GetDownloader() =>
+        LazyInitializer.EnsureInitialized(ref _downloader, () => new HuggingFaceDownloader(Id, _options.HuggingFace, _httpClient ?? LazyInitializer.EnsureInitialized(ref _ownedHttpClient, () => new HttpClient()), _timeProvider));
 
     private LlamaModel Load(string path)
     {

@@ -15,6 +15,14 @@ public sealed class GgufBackendOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public string? ModelsDirectory { get; set; }
 
+    /// <summary>Gets or sets the hub GGUF files are downloaded from into <see cref="ModelsDirectory"/> (endpoint, token, offline mode, revision).</summary>
+    /// <value>The default value is the public Hub, with <c>HF_ENDPOINT</c>, <c>HF_TOKEN</c> and <c>HF_HUB_OFFLINE</c> honoured.</value>
+    public HuggingFaceOptions HuggingFace { get; set; } = new();
+
+    /// <summary>Gets or sets how configuration changes the built-in catalog of GGUF models (listed when not installed, downloaded by id).</summary>
+    /// <value>The default value is the built-in catalog unchanged.</value>
+    public ModelCatalogOptions Catalog { get; set; } = new();
+
     /// <summary>Gets or sets the folder holding libllama and libggml; else <c>LOCALAI_GGUF_NATIVE_PATH</c>, then the app's <c>runtimes/&lt;rid&gt;/native</c>.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? NativeLibraryPath { get; set; }

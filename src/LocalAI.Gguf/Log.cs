@@ -16,4 +16,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "llama.cpp: {Text}")]
     public static partial void NativeWarning(ILogger logger, string text);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Downloading model {Model} from {Repository}/{File} to {Path}")]
+    public static partial void Downloading(ILogger logger, string model, string repository, string file, string path);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Downloaded model {Model} to {Path}")]
+    public static partial void Downloaded(ILogger logger, string model, string path);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Deleted model {Model} ({Path})")]
+    public static partial void Deleted(ILogger logger, string model, string path);
 }

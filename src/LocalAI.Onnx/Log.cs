@@ -22,4 +22,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "ONNX model {ModelId} failed to load: {Reason}")]
     public static partial void LoadFailed(ILogger logger, string modelId, string reason);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Downloading ONNX model {ModelId} from {Repository} into {Path}")]
+    public static partial void DownloadingFromHub(ILogger logger, string modelId, string repository, string path);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Deleted ONNX model {ModelId} ({Path})")]
+    public static partial void DeletedModel(ILogger logger, string modelId, string path);
 }

@@ -14,10 +14,13 @@ namespace LocalAI.Onnx;
 /// <see cref="GetEmbeddingGenerator"/> reads nothing: a generator finds, downloads (where configured) and loads its model
 /// on its first call. <see cref="GetStatusAsync"/> loads the default model, so an unusable one shows there with the reason.
 /// </remarks>
-public sealed class OnnxBackend : ILocalBackend
+public sealed class OnnxBackend : ILocalBackend, IModelDeleter
 {
     /// <summary>The id of a backend registered by <c>AddOnnxEmbeddings()</c> without one.</summary>
     public const string DefaultId = "onnx";
+
+    /// <summary>The backend kind the built-in catalog files ONNX entries under.</summary>
+    private const string CatalogKind = "onnx";
 
     private readonly OnnxBackendOptions _options;
     private readonly ILoggerFactory _loggerFactory;
@@ -28,7 +31,9 @@ public sealed class OnnxBackend : ILocalBackend
     private readonly SemaphoreSlim _downloadGate = new(1, 1);
     private readonly Lock _defaultGate = new();
     private OnnxBackendEmbeddingGenerator? _directoryDefault;
+    private readonly ModelCatalog _catalog;
     private HttpClient? _ownedHttpClient;
+    private HuggingFaceDownloader? _hub;
 
     /// <summary>Initializes a new instance of the <see cref="OnnxBackend"/> class; nothing is read until a model is used.</summary>
     /// <param name="id">The backend id: the name the router reports and the configuration sub-section (<c>LocalAI:&lt;id&gt;</c>).</param>
@@ -49,6 +54,7 @@ public sealed class OnnxBackend : ILocalBackend
         _logger = _loggerFactory.CreateLogger<OnnxBackend>();
         _timeProvider = timeProvider ?? TimeProvider.System;
         _httpClient = httpClient;
+        _catalog = ModelCatalog.Create(CatalogKind, options.Catalog);
     }
 
     /// <inheritdoc/>
@@ -56,7 +62,7 @@ public sealed class OnnxBackend : ILocalBackend
 
     /// <inheritdoc/>
     public BackendCapabilities Capabilities =>
-        BackendCapabilities.Embeddings | (_options.DownloadUrl is null ? BackendCapabilities.None : BackendCapabilities.ModelDownload);
+        BackendCapabilities.Embeddings | (_options.DownloadUrl is null && ModelsDirectory is null ? BackendCapabilities.None : BackendCapabilities.ModelDownload);
 
     /// <summary>Gets the folder whose sub-folders are the models this backend lists.</summary>
     public string? ModelsDirectory =>
@@ -96,7 +102,7 @@ public sealed class OnnxBackend : ILocalBackend
         {
             foreach (var folder in Directory.EnumerateDirectories(root))
             {
-                if (ModelFolder.FindOnnxFile(folder) is not null)
+                if (!Path.GetFileName(folder).StartsWith('.') && ModelFolder.FindOnnxFile(folder) is not null)
                 {
                     folders[ModelFolder.GetModelId(folder)] = folder;
                 }
@@ -116,8 +122,12 @@ public sealed class OnnxBackend : ILocalBackend
             var (dimensions, family, maxLength, maxLengthSource) = SentenceEncoderConfigReader.ReadSummary(folder, _options);
             var generator = FindGenerator(folder);
             var loaded = generator?.Encoder?.Config;
+            var entry = _catalog.Find(id);
             models.Add(new LocalModelInfo(id, Id)
             {
+                Description = entry?.Description,
+                Tags = entry is null ? [] : [.. entry.Tags],
+                Role = entry?.Role,
                 SizeBytes = new FileInfo(ModelFolder.FindOnnxFile(folder)!).Length,
                 Family = family,
                 ContextLength = loaded?.MaxSequenceLength ?? maxLength,
@@ -129,27 +139,87 @@ public sealed class OnnxBackend : ILocalBackend
             });
         }
 
+        foreach (var entry in _catalog.Entries)
+        {
+            if (!folders.Keys.Any(k => string.Equals(k, entry.Id, StringComparison.OrdinalIgnoreCase)))
+            {
+                models.Add(entry.ToModelInfo(Id, isInstalled: false));
+            }
+        }
+
         return Task.FromResult<IReadOnlyList<LocalModelInfo>>(models);
     }
 
     /// <inheritdoc/>
-    /// <remarks>Only the default model can be downloaded: from <see cref="OnnxBackendOptions.DownloadUrl"/> into <see cref="OnnxBackendOptions.ModelPath"/>, with its SHA-256 checked.</remarks>
-    /// <exception cref="NotSupportedException">No download address is configured.</exception>
-    /// <exception cref="ModelNotFoundException"><paramref name="model"/> is not the default model.</exception>
+    /// <remarks>
+    /// The default model with a <see cref="OnnxBackendOptions.DownloadUrl"/> comes from there. Any other model comes from a
+    /// Hugging Face hub into a folder of <see cref="ModelsDirectory"/>: a catalog id (<c>all-MiniLM-L6-v2</c>) fetches the entry's
+    /// files; a repository (<c>owner/name</c>) fetches its <c>onnx/model.onnx</c> (or <c>model.onnx</c>) with the tokenizer and
+    /// sentence-transformers configuration files it has. The folder appears whole or not at all; an installed one is not fetched again.
+    /// </remarks>
+    /// <exception cref="NotSupportedException">Neither a download address nor a models folder is configured.</exception>
+    /// <exception cref="ModelNotFoundException">The name is neither a catalog id nor a repository, the hub lacks a required file, or offline mode is on.</exception>
+    /// <exception cref="InvalidModelFileException">A file does not match its checksum; nothing was installed.</exception>
     public async Task DownloadModelAsync(string model, IProgress<ModelDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
-        if (_options.DownloadUrl is null)
+        if (_options.DownloadUrl is not null && string.Equals(model, DeclaredDefaultModelId, StringComparison.OrdinalIgnoreCase))
         {
-            throw new NotSupportedException($"The ONNX backend downloads only when LocalAI:{Id}:DownloadUrl and DownloadSha256 are set; otherwise put the exported model folder on disk yourself.");
+            await DownloadDefaultAsync(progress, force: true, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        if (!string.Equals(model, DeclaredDefaultModelId, StringComparison.OrdinalIgnoreCase))
+        if (ModelsDirectory is not { } root)
         {
-            throw new ModelNotFoundException(model, Id, $"Only the default model '{DeclaredDefaultModelId}' has a download address (LocalAI:{Id}:DownloadUrl).");
+            throw new NotSupportedException($"The ONNX backend downloads into its models folder: set LocalAI:{Id}:ModelsDirectory (or DownloadUrl and DownloadSha256 for the default model).");
         }
 
-        await DownloadDefaultAsync(progress, force: true, cancellationToken).ConfigureAwait(false);
+        var entry = _catalog.Find(model);
+        var repository = entry?.Repository is { Length: > 0 } repo ? repo : model.Count(c => c == '/') == 1 ? model : null;
+        if (repository is null)
+        {
+            throw new ModelNotFoundException(model, Id, $"Name a catalog id ({string.Join(", ", _catalog.Entries.Select(e => e.Id))}) or a Hugging Face repository as owner/name.");
+        }
+
+        var name = entry?.Id ?? repository[(repository.IndexOf('/', StringComparison.Ordinal) + 1)..];
+        var folder = Path.Combine(root, name);
+        if (ModelFolder.FindOnnxFile(folder) is not null)
+        {
+            progress?.Report(new ModelDownloadProgress(name, "already installed") { Percent = 100, IsCompleted = true });
+            return;
+        }
+
+        var hub = GetHub();
+        IReadOnlyList<ModelCatalogFile> files = entry is { Files.Count: > 0 } ? [.. entry.Files] : await ChooseFilesAsync(hub, repository, cancellationToken).ConfigureAwait(false);
+        Log.DownloadingFromHub(_logger, name, repository, folder);
+        await hub.DownloadFolderAsync(name, repository, files, folder, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Deletes a model folder of <see cref="ModelsDirectory"/>, named as <see cref="ListModelsAsync"/> lists it; never the folder of <see cref="OnnxBackendOptions.ModelPath"/> outside it.</remarks>
+    /// <exception cref="ModelInUseException">A generator of this backend has the model loaded; it is not deleted.</exception>
+    public Task DeleteModelAsync(string model, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        if (ModelsDirectory is not { } root || model.IndexOfAny(['/', '\\']) >= 0 || model is "." or ".." || model.StartsWith('.'))
+        {
+            throw new ModelNotFoundException(model, Id, $"Name a model folder under '{ModelsDirectory ?? "<ModelsDirectory>"}'.");
+        }
+
+        var folder = Path.Combine(root, model);
+        if (!Directory.Exists(folder) || ModelFolder.FindOnnxFile(folder) is null)
+        {
+            throw new ModelNotFoundException(model, Id, $"No model folder '{model}' is installed under '{root}'.");
+        }
+
+        if (FindGenerator(folder) is { IsLoaded: true })
+        {
+            throw new ModelInUseException(model, Id, "Stop using its embedding generator and dispose the backend (or restart the application) first, then delete it.");
+        }
+
+        Directory.Delete(folder, recursive: true);
+        Log.DeletedModel(_logger, model, folder);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc/>
@@ -178,7 +248,7 @@ public sealed class OnnxBackend : ILocalBackend
             return directoryDefault;
         }
 
-        return _generators.GetOrAdd(Path.GetFullPath(folder), static (_, state) => state.self.Create(state.folder, state.model, ct => LocateNamedAsync(state.self.Id, state.folder, state.model)), (folder, model, self: this));
+        return _generators.GetOrAdd(Path.GetFullPath(folder), static (_, state) => state.self.Create(state.folder, state.model, ct => state.self.LocateNamedAsync(state.folder, state.model)), (folder, model, self: this));
     }
 
     /// <inheritdoc/>
@@ -196,10 +266,38 @@ public sealed class OnnxBackend : ILocalBackend
         return ValueTask.CompletedTask;
     }
 
-    private static Task<string> LocateNamedAsync(string backendId, string folder, string model) =>
-        ModelFolder.FindOnnxFile(folder) is null
-            ? throw new ModelNotFoundException(model, backendId, $"Put a sentence-transformers model exported to ONNX in '{folder}' (see the LocalAI.Onnx README).")
-            : Task.FromResult(folder);
+    private async Task<IReadOnlyList<ModelCatalogFile>> ChooseFilesAsync(HuggingFaceDownloader hub, string repository, CancellationToken cancellationToken)
+    {
+        var available = (await hub.ListFilesAsync(repository, cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var onnx = available.Contains("onnx/model.onnx") ? "onnx/model.onnx" : available.Contains("model.onnx") ? "model.onnx" : null;
+        if (onnx is null)
+        {
+            throw new ModelNotFoundException(repository, Id, $"Repository '{repository}' has neither onnx/model.onnx nor model.onnx; pick a repository with an ONNX export.");
+        }
+
+        return [new ModelCatalogFile { Path = onnx }, .. ModelDownloader.DefaultFiles.Where(f => f != "model.onnx" && available.Contains(f)).Select(f => new ModelCatalogFile { Path = f })];
+    }
+
+    private Task<string> LocateNamedAsync(string folder, string model)
+    {
+        if (ModelFolder.FindOnnxFile(folder) is not null)
+        {
+            return Task.FromResult(folder);
+        }
+
+        if (_catalog.Find(model) is { } entry)
+        {
+            var offline = _options.HuggingFace.ResolveOffline()
+                ? $" Offline mode is on (HF_HUB_OFFLINE or LocalAI:{Id}:HuggingFace:Offline): turn it off to download, or copy the model folder to '{folder}'."
+                : string.Empty;
+            throw new ModelNotFoundException(model, Id, $"It is in the catalog but not installed: download it with DownloadModelAsync(\"{entry.Id}\") (from {entry.Repository}).{offline}");
+        }
+
+        throw new ModelNotFoundException(model, Id, $"Put a sentence-transformers model exported to ONNX in '{folder}' (see the LocalAI.Onnx README).");
+    }
+
+    private HuggingFaceDownloader GetHub() =>
+        LazyInitializer.EnsureInitialized(ref _hub, () => new HuggingFaceDownloader(Id, _options.HuggingFace, _httpClient ?? LazyInitializer.EnsureInitialized(ref _ownedHttpClient, () => new HttpClient()), _timeProvider));
 
     private static bool SameFolder(string a, string b) =>
         string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)), StringComparison.Ordinal);

@@ -46,4 +46,12 @@ public sealed class OnnxBackendOptions
     /// <summary>Gets or sets the files fetched from <see cref="DownloadUrl"/>; <c>model.onnx</c> and one of <c>tokenizer.json</c> or <c>vocab.txt</c> must exist there, the others are skipped when the server answers 404.</summary>
     /// <value>The default value is <see langword="null"/>: <c>model.onnx</c>, <c>tokenizer.json</c>, <c>vocab.txt</c>, <c>tokenizer_config.json</c>, <c>config.json</c>, <c>modules.json</c>, <c>sentence_bert_config.json</c>, <c>1_Pooling/config.json</c>.</value>
     public IList<string>? DownloadFiles { get; set; }
+
+    /// <summary>Gets or sets the hub model folders are downloaded from into <see cref="ModelsDirectory"/> (endpoint, token, offline mode, revision).</summary>
+    /// <value>The default value is the public Hub, with <c>HF_ENDPOINT</c>, <c>HF_TOKEN</c> and <c>HF_HUB_OFFLINE</c> honoured.</value>
+    public HuggingFaceOptions HuggingFace { get; set; } = new();
+
+    /// <summary>Gets or sets how configuration changes the built-in catalog of ONNX models (listed when not installed, downloaded by id).</summary>
+    /// <value>The default value is the built-in catalog unchanged.</value>
+    public ModelCatalogOptions Catalog { get; set; } = new();
 }

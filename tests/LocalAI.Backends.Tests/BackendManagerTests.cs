@@ -7,6 +7,30 @@ namespace LocalAI.Backends.Tests;
 public sealed class BackendManagerTests
 {
     [Fact]
+    public async Task ListAllModelsAsync_GroupsModelsByBackend_WithStatus_AndReportsAFailingBackendInItsEntry()
+    {
+        var a = new FakeBackend("a") { Models = { "installed" }, CatalogModels = { new LocalModelInfo("catalog", "a") { IsInstalled = false, Role = "chairman" } } };
+        var b = new FakeBackend("b") { ListModelsFailure = new BackendUnavailableException("connection refused") };
+        var c = new FakeBackend("c") { Available = false, UnavailableReason = "no model file" };
+        var (manager, _) = Router.Create(Router.NewClock(), a, b, c);
+
+        var listing = await manager.ListAllModelsAsync();
+
+        Assert.Equal(["a", "b", "c"], listing.Backends.Keys);
+        Assert.Equal(["installed", "catalog"], listing.Backends["a"].Models.Select(m => m.Id));
+        Assert.Equal(["installed"], listing.Backends["a"].Installed.Select(m => m.Id));
+        Assert.True(listing.Backends["a"].Info.IsAvailable);
+        Assert.Null(listing.Backends["a"].Error);
+        Assert.Empty(listing.Backends["b"].Models);
+        Assert.Equal("BackendUnavailableException: connection refused", listing.Backends["b"].Error);
+        Assert.False(listing.Backends["c"].Info.IsAvailable);
+        Assert.Equal("no model file", listing.Backends["c"].Info.Reason);
+        var json = System.Text.Json.JsonSerializer.Serialize(listing, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        Assert.Contains("{\"backends\":{\"a\":{\"info\":", json, StringComparison.Ordinal);
+        Assert.Contains("\"installed\":[", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetAllStatusAsync_ReportsEachBackendInOrder_WithReasonsAndModels()
     {
         var a = new FakeBackend("a") { Available = false, UnavailableReason = "connection refused at 127.0.0.1:11434" };

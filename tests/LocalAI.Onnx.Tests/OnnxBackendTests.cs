@@ -24,9 +24,11 @@ public sealed class OnnxBackendTests : IDisposable
     {
         await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = Path.Combine(_models.Path, "all-MiniLM-L6-v2") });
 
-        var models = await backend.ListModelsAsync();
+        var all = await backend.ListModelsAsync();
+        var models = all.Where(m => m.IsInstalled).ToList();
 
         Assert.Equal(["all-MiniLM-L6-v2", "bge-small-en-v1.5"], models.Select(m => m.Id));
+        Assert.Equal(["all-mpnet-base-v2"], all.Where(m => !m.IsInstalled).Select(m => m.Id));
         Assert.All(models, m =>
         {
             Assert.Equal("onnx", m.BackendId);

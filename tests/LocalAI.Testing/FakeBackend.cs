@@ -28,6 +28,12 @@ public sealed class FakeBackend(string id, BackendCapabilities capabilities = Ba
     /// <summary>Gets the models the backend lists.</summary>
     public List<string> Models { get; } = [];
 
+    /// <summary>Gets models listed after <see cref="Models"/>, typically not installed ones.</summary>
+    public List<LocalModelInfo> CatalogModels { get; } = [];
+
+    /// <summary>Gets or sets a failure every <see cref="ListModelsAsync"/> call throws.</summary>
+    public Exception? ListModelsFailure { get; set; }
+
     /// <summary>Gets or sets the scripted chat client served when <see cref="ChatClient"/> is not set.</summary>
     public ScriptedChatClient Chat { get; set; } = new();
 
@@ -65,7 +71,9 @@ public sealed class FakeBackend(string id, BackendCapabilities capabilities = Ba
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<LocalModelInfo>> ListModelsAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<LocalModelInfo>>(Models.Select(m => new LocalModelInfo(m, Id)).ToList());
+        ListModelsFailure is { } failure
+            ? Task.FromException<IReadOnlyList<LocalModelInfo>>(failure)
+            : Task.FromResult<IReadOnlyList<LocalModelInfo>>([.. Models.Select(m => new LocalModelInfo(m, Id)), .. CatalogModels]);
 
     /// <inheritdoc/>
     public Task DownloadModelAsync(string model, IProgress<ModelDownloadProgress>? progress = null, CancellationToken cancellationToken = default) =>

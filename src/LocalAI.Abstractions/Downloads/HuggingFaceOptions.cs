@@ -26,6 +26,10 @@ public sealed class HuggingFaceOptions
     /// <returns>The endpoint, without a trailing slash.</returns>
     public Uri ResolveEndpoint() => Resolve(Environment.GetEnvironmentVariable).Endpoint;
 
+    /// <summary>Gets whether offline mode is in force: <see cref="Offline"/>, else <c>HF_HUB_OFFLINE</c>.</summary>
+    /// <returns>Whether nothing may be downloaded.</returns>
+    public bool ResolveOffline() => Resolve(Environment.GetEnvironmentVariable).Offline;
+
     internal (Uri Endpoint, string? Token, bool Offline) Resolve(Func<string, string?> environment)
     {
         var endpoint = Endpoint?.AbsoluteUri

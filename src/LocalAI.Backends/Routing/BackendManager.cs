@@ -108,6 +108,23 @@ public sealed class BackendManager
         return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
+    /// <summary>Lists the models of every backend, grouped by backend with its status; a backend that fails to list is reported in its entry, not thrown.</summary>
+    /// <param name="refresh"><see langword="true"/> to probe every backend even when fresh statuses are cached.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The listing, backends in the order the router tries them.</returns>
+    public async Task<ModelListing> ListAllModelsAsync(bool refresh = false, CancellationToken cancellationToken = default)
+    {
+        var slots = _ordered;
+        var entries = await Task.WhenAll(Array.ConvertAll(slots, s => ListAsync(s, refresh, cancellationToken))).ConfigureAwait(false);
+        var backends = new Dictionary<string, BackendModels>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < slots.Length; i++)
+        {
+            backends[slots[i].Id] = entries[i];
+        }
+
+        return new ModelListing(backends);
+    }
+
     /// <summary>Gets the backend the router would try first for a capability: the first available one, in order, whose circuit is not open.</summary>
     /// <param name="capability">The capability needed.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
@@ -164,6 +181,20 @@ public sealed class BackendManager
         }
 
         return all;
+    }
+
+    private static async Task<BackendModels> ListAsync(BackendSlot slot, bool refresh, CancellationToken cancellationToken)
+    {
+        var status = await slot.GetStatusAsync(refresh, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var models = await slot.Backend.ListModelsAsync(cancellationToken).ConfigureAwait(false);
+            return new BackendModels(status, models, [.. models.Where(m => m.IsInstalled)], null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new BackendModels(status, [], [], $"{ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     /// <summary>Starts a walk over the backends in the order they are tried now.</summary>

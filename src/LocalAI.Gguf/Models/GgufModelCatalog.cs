@@ -3,6 +3,26 @@ namespace LocalAI.Gguf;
 /// <summary>Where a GGUF backend's models are: the configured files and the models folder. Resolves the names requests give to files and describes files for <c>ListModelsAsync</c>.</summary>
 internal sealed class GgufModelCatalog(string backendId, GgufBackendOptions options)
 {
+    /// <summary>The backend kind the built-in catalog files GGUF entries under.</summary>
+    public const string Kind = "gguf";
+
+    /// <summary>Gets the models that can be downloaded: the built-in catalog's GGUF entries, changed by <see cref="GgufBackendOptions.Catalog"/>.</summary>
+    public ModelCatalog Downloadable { get; } = ModelCatalog.Create(Kind, options.Catalog);
+
+    /// <summary>Gets the path a catalog entry is installed at: its file's name in the models folder.</summary>
+    /// <param name="entry">The entry.</param>
+    /// <returns>The path, or <see langword="null"/> when there is no models folder or the entry names no <c>.gguf</c> file.</returns>
+    public string? InstalledPath(ModelCatalogEntry entry) =>
+        options.ModelsDirectory is { } folder && entry.Files.FirstOrDefault(f => f.Path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)) is { } file
+            ? Path.GetFullPath(Path.Combine(folder, Path.GetFileName(file.Path)))
+            : null;
+
+    /// <summary>Finds the catalog entry whose file is at <paramref name="path"/>.</summary>
+    /// <param name="path">A full path.</param>
+    /// <returns>The entry, or <see langword="null"/>.</returns>
+    public ModelCatalogEntry? EntryAt(string path) =>
+        Downloadable.Entries.FirstOrDefault(e => string.Equals(InstalledPath(e), path, StringComparison.Ordinal));
+
     /// <summary>Gets the full paths of the models to list: the <c>.gguf</c> files of the models folder in name order, then the configured files outside it.</summary>
     /// <returns>The paths of the files that exist.</returns>
     public IReadOnlyList<string> ListPaths()
@@ -31,6 +51,7 @@ internal sealed class GgufModelCatalog(string backendId, GgufBackendOptions opti
     /// <returns>The description; BERT-family files and files that declare a pooling type are embedding models, the rest chat models.</returns>
     public LocalModelInfo Describe(string path, GgufFile file, bool isLoaded)
     {
+        var entry = EntryAt(path);
         var embedding = file.PoolingType is > 0 || file.Architecture.Contains("bert", StringComparison.OrdinalIgnoreCase);
         return new LocalModelInfo(Path.GetFileName(path), backendId)
         {
@@ -40,6 +61,9 @@ internal sealed class GgufModelCatalog(string backendId, GgufBackendOptions opti
             Quantization = file.Quantization,
             ContextLength = file.ContextLength,
             EmbeddingDimensions = embedding ? file.EmbeddingLength : null,
+            Description = entry?.Description,
+            Tags = entry is null ? [] : [.. entry.Tags],
+            Role = entry?.Role,
             IsInstalled = true,
             IsLoaded = isLoaded,
             Capabilities = embedding ? BackendCapabilities.Embeddings : BackendCapabilities.Chat | BackendCapabilities.Streaming | BackendCapabilities.JsonOutput,
@@ -75,7 +99,41 @@ internal sealed class GgufModelCatalog(string backendId, GgufBackendOptions opti
             }
         }
 
-        throw new ModelNotFoundException(model, backendId, "Give the path of a .gguf file, or its name in GgufBackendOptions.ModelsDirectory.");
+        if (Downloadable.Find(model) is { } entry)
+        {
+            if (InstalledPath(entry) is { } installed && File.Exists(installed))
+            {
+                return installed;
+            }
+
+            var offline = options.HuggingFace.ResolveOffline()
+                ? " Offline mode is on (HF_HUB_OFFLINE or LocalAI:" + backendId + ":HuggingFace:Offline): turn it off to download, or copy the file into the models folder."
+                : string.Empty;
+            throw new ModelNotFoundException(model, backendId, $"It is in the catalog but not installed: download it with DownloadModelAsync(\"{entry.Id}\") (from {entry.Repository}){(options.ModelsDirectory is null ? " after setting GgufBackendOptions.ModelsDirectory" : string.Empty)}.{offline}");
+        }
+
+        throw new ModelNotFoundException(model, backendId, "Give the path of a .gguf file, its name in GgufBackendOptions.ModelsDirectory, or a catalog id.");
+    }
+
+    /// <summary>Finds an installed file of the models folder by file name (with or without <c>.gguf</c>) or catalog id.</summary>
+    /// <param name="model">The name.</param>
+    /// <returns>The full path, or <see langword="null"/> when no such file is in the models folder.</returns>
+    public string? FindInstalled(string model)
+    {
+        if (options.ModelsDirectory is not { } folder || model.IndexOfAny(['/', '\\']) >= 0 || model is "." or "..")
+        {
+            return Downloadable.Find(model) is { } byId && InstalledPath(byId) is { } path && File.Exists(path) ? path : null;
+        }
+
+        foreach (var candidate in new[] { Path.Combine(folder, model), Path.Combine(folder, model + ".gguf") })
+        {
+            if (candidate.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) && File.Exists(candidate))
+            {
+                return Path.GetFullPath(candidate);
+            }
+        }
+
+        return Downloadable.Find(model) is { } entry && InstalledPath(entry) is { } installed && File.Exists(installed) ? installed : null;
     }
 
     /// <summary>Gets the exception for a request that names no model when none is configured.</summary>
