@@ -115,14 +115,15 @@ public sealed class ModelDownloadTests : IDisposable
     }
 
     [Fact]
-    public async Task Only_the_default_model_can_be_downloaded()
+    public async Task Besides_the_default_model_only_catalog_ids_and_repositories_are_downloaded()
     {
         await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = ModelPath, DownloadUrl = new Uri("http://127.0.0.1:9/"), DownloadSha256 = ModelSha256 });
-        await using var noDownload = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = ModelPath });
+        await using var offline = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = ModelPath, HuggingFace = new HuggingFaceOptions { Offline = true } });
 
         await Assert.ThrowsAsync<ModelNotFoundException>(() => backend.DownloadModelAsync("bge-small-en-v1.5"));
-        await Assert.ThrowsAsync<NotSupportedException>(() => noDownload.DownloadModelAsync("all-MiniLM-L6-v2"));
-        Assert.False(noDownload.Capabilities.HasFlag(BackendCapabilities.ModelDownload));
+        var error = await Assert.ThrowsAsync<ModelNotFoundException>(() => offline.DownloadModelAsync("all-MiniLM-L6-v2"));
+        Assert.Contains("offline mode is on", error.Message, StringComparison.Ordinal);
+        Assert.True(offline.Capabilities.HasFlag(BackendCapabilities.ModelDownload));
     }
 
     private sealed class SynchronousProgress(Action<ModelDownloadProgress> report) : IProgress<ModelDownloadProgress>

@@ -197,7 +197,7 @@ public sealed class OnnxBackendTests : IDisposable
         await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelsDirectory = _models.Path });
 
         Assert.Equal("onnx", backend.Id);
-        Assert.Equal(BackendCapabilities.Embeddings, backend.Capabilities);
+        Assert.Equal(BackendCapabilities.Embeddings | BackendCapabilities.ModelDownload, backend.Capabilities);
         Assert.Throws<NotSupportedException>(() => backend.GetChatClient());
     }
 
