@@ -18,6 +18,7 @@ public sealed class GgufBackend : ILocalBackend
     private readonly GgufModelCatalog _catalog;
     private readonly ModelCache<ChatModel> _chatModels;
     private readonly ModelCache<EmbeddingModel> _embeddingModels;
+    private readonly ModelFileVerifier? _verifier;
     private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="GgufBackend"/> class.</summary>
@@ -37,8 +38,9 @@ public sealed class GgufBackend : ILocalBackend
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<GgufBackend>();
         _timeProvider = timeProvider ?? TimeProvider.System;
         _catalog = new GgufModelCatalog(id, options);
-        _chatModels = new ModelCache<ChatModel>(path => new ChatModel(Load(path), _options, _timeProvider));
-        _embeddingModels = new ModelCache<EmbeddingModel>(path => new EmbeddingModel(Load(path), _options, _timeProvider));
+        _verifier = options.VerifyInChildProcess ? new ModelFileVerifier(options) : null;
+        _chatModels = new ModelCache<ChatModel>(async path => new ChatModel(await LoadAsync(path).ConfigureAwait(false), _options, _timeProvider));
+        _embeddingModels = new ModelCache<EmbeddingModel>(async path => new EmbeddingModel(await LoadAsync(path).ConfigureAwait(false), _options, _timeProvider));
     }
 
     /// <inheritdoc/>
@@ -169,12 +171,20 @@ public sealed class GgufBackend : ILocalBackend
         return _embeddingModels.GetAsync(_catalog.Resolve(model, embedding: true), cancellationToken);
     }
 
-    private LlamaModel Load(string path)
+    private async Task<LlamaModel> LoadAsync(string path)
     {
         LlamaLibrary.EnsureLoaded(_options.NativeLibraryPath);
         if (_logger.IsEnabled(LogLevel.Warning))
         {
             LlamaLibrary.SetLogSink(OnNativeLog);
+        }
+
+        if (_verifier is not null)
+        {
+            // The load is shared by every caller waiting for it, so no caller's cancellation stops it.
+            var verifying = Stopwatch.GetTimestamp();
+            await _verifier.VerifyAsync(path, CancellationToken.None).ConfigureAwait(false);
+            Log.ModelVerified(_logger, path, (long)Stopwatch.GetElapsedTime(verifying).TotalMilliseconds);
         }
 
         var started = Stopwatch.GetTimestamp();

@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "llama.cpp: {Text}")]
     public static partial void NativeWarning(ILogger logger, string text);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Verified GGUF model {Path} in a child process (or found its verdict cached) in {ElapsedMs} ms")]
+    public static partial void ModelVerified(ILogger logger, string path, long elapsedMs);
 }
