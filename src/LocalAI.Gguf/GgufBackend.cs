@@ -21,6 +21,7 @@ public sealed class GgufBackend : ILocalBackend, IModelDeleter
     private readonly HttpClient? _httpClient;
     private HuggingFaceDownloader? _downloader;
     private HttpClient? _ownedHttpClient;
+    private readonly ModelFileVerifier? _verifier;
     private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="GgufBackend"/> class.</summary>
@@ -42,8 +43,9 @@ public sealed class GgufBackend : ILocalBackend, IModelDeleter
         _timeProvider = timeProvider ?? TimeProvider.System;
         _catalog = new GgufModelCatalog(id, options);
         _httpClient = httpClient;
-        _chatModels = new ModelCache<ChatModel>(path => new ChatModel(Load(path), _options, _timeProvider));
-        _embeddingModels = new ModelCache<EmbeddingModel>(path => new EmbeddingModel(Load(path), _options, _timeProvider));
+        _verifier = options.VerifyInChildProcess ? new ModelFileVerifier(options) : null;
+        _chatModels = new ModelCache<ChatModel>(async path => new ChatModel(await LoadAsync(path).ConfigureAwait(false), _options, _timeProvider));
+        _embeddingModels = new ModelCache<EmbeddingModel>(async path => new EmbeddingModel(await LoadAsync(path).ConfigureAwait(false), _options, _timeProvider));
     }
 
     /// <inheritdoc/>
@@ -261,12 +263,20 @@ public sealed class GgufBackend : ILocalBackend, IModelDeleter
     private HuggingFaceDownloader GetDownloader() =>
         LazyInitializer.EnsureInitialized(ref _downloader, () => new HuggingFaceDownloader(Id, _options.HuggingFace, _httpClient ?? LazyInitializer.EnsureInitialized(ref _ownedHttpClient, () => new HttpClient()), _timeProvider));
 
-    private LlamaModel Load(string path)
+    private async Task<LlamaModel> LoadAsync(string path)
     {
         LlamaLibrary.EnsureLoaded(_options.NativeLibraryPath);
         if (_logger.IsEnabled(LogLevel.Warning))
         {
             LlamaLibrary.SetLogSink(OnNativeLog);
+        }
+
+        if (_verifier is not null)
+        {
+            // The load is shared by every caller waiting for it, so no caller's cancellation stops it.
+            var verifying = Stopwatch.GetTimestamp();
+            await _verifier.VerifyAsync(path, CancellationToken.None).ConfigureAwait(false);
+            Log.ModelVerified(_logger, path, (long)Stopwatch.GetElapsedTime(verifying).TotalMilliseconds);
         }
 
         var started = Stopwatch.GetTimestamp();

@@ -54,4 +54,25 @@ public sealed class GgufBackendOptions
     /// <summary>Gets or sets the chat template used when the model file has none or llama.cpp does not recognise its own.</summary>
     /// <value>The default value is <c>chatml</c>.</value>
     public string FallbackChatTemplate { get; set; } = "chatml";
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a model file is first opened in a child process (the verifier app): it loads the file,
+    /// creates a context, decodes a few tokens and embeds a text where the model is an embedder. A file that makes llama.cpp abort
+    /// ends the child, and the request fails with <see cref="InvalidModelFileException"/> naming the signal and llama.cpp's last line.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/> (files are checked in managed code only). Needs the <c>LocalAI.Gguf.Verifier</c> package.</value>
+    /// <remarks>The verdict is kept by content hash in <see cref="VerificationCacheDirectory"/>, so each file costs one child run.</remarks>
+    public bool VerifyInChildProcess { get; set; }
+
+    /// <summary>Gets or sets the folder where <see cref="VerifyInChildProcess"/> keeps its verdicts, one small file per model content hash.</summary>
+    /// <value>The default value is <see langword="null"/>: <c>LocalAI/gguf-verified</c> under the user's local application data folder.</value>
+    public string? VerificationCacheDirectory { get; set; }
+
+    /// <summary>Gets or sets the path of the verifier app's assembly, <c>LocalAI.Gguf.Verifier.dll</c>.</summary>
+    /// <value>The default value is <see langword="null"/>: the one beside the app.</value>
+    public string? VerifierPath { get; set; }
+
+    /// <summary>Gets or sets how long the verifier may take over one file before it is killed and the file refused.</summary>
+    /// <value>The default value is 2 minutes; at least 1 second.</value>
+    public TimeSpan VerificationTimeout { get; set; } = TimeSpan.FromMinutes(2);
 }

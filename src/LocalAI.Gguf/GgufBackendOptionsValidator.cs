@@ -56,5 +56,10 @@ internal sealed class GgufBackendOptionsValidator : IValidateOptions<GgufBackend
         {
             yield return $"{key}DefaultMaxOutputTokens is {options.DefaultMaxOutputTokens}; it must be at least 1.";
         }
+
+        if (options.VerificationTimeout < TimeSpan.FromSeconds(1))
+        {
+            yield return $"{key}VerificationTimeout is {options.VerificationTimeout}; it must be at least 1 second.";
+        }
     }
 }

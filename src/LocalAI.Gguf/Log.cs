@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Deleted model {Model} ({Path})")]
     public static partial void Deleted(ILogger logger, string model, string path);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Verified GGUF model {Path} in a child process (or found its verdict cached) in {ElapsedMs} ms")]
+    public static partial void ModelVerified(ILogger logger, string path, long elapsedMs);
 }

@@ -49,6 +49,17 @@ public sealed class GgufWriter
         return this;
     }
 
+    /// <summary>Gives a metadata entry another key, keeping its place and value.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="newKey">The new key.</param>
+    /// <returns>This writer.</returns>
+    public GgufWriter Rename(string key, string newKey)
+    {
+        var index = _metadata.FindIndex(m => m.Key == key);
+        _metadata[index] = (newKey, _metadata[index].Value);
+        return this;
+    }
+
     /// <summary>Gives a tensor other dimensions, its data cut or zero-filled to the new element count.</summary>
     /// <param name="name">The tensor name.</param>
     /// <param name="dims">The new dimensions, innermost first.</param>

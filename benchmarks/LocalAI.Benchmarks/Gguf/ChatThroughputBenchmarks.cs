@@ -32,7 +32,7 @@ public class ChatThroughputBenchmarks
         _model = LlamaModel.Load(path);
         _context = _model.CreateContext(1024, BatchSize, Threads);
         _promptTokens = _backend.GetChatModelAsync(null, CancellationToken.None).GetAwaiter().GetResult().BuildPrompt(Prompt, null);
-        _sampler = LlamaSampler.Create(_model, SamplerSettings.From(new ChatOptions { Temperature = 0 }, json: false));
+        _sampler = LlamaSampler.Create(_model, SamplerSettings.From(new ChatOptions { Temperature = 0 }, grammar: null));
     }
 
     [GlobalCleanup]

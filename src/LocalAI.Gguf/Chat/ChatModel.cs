@@ -60,6 +60,9 @@ internal sealed class ChatModel : IDisposable
             throw new ArgumentOutOfRangeException(nameof(chatOptions), maxOutput, "MaxOutputTokens must be positive.");
         }
 
+        // Compiled before any work, so a schema the grammar cannot express fails at once.
+        var closer = StructuredOutput.For(chatOptions?.ResponseFormat);
+
         using var lease = await _pool.LeaseAsync(prompt, cancellationToken).ConfigureAwait(false);
         var id = Guid.NewGuid().ToString("N");
         var createdAt = _timeProvider.GetUtcNow();
@@ -69,10 +72,8 @@ internal sealed class ChatModel : IDisposable
             var reused = await Task.Run(() => Prefill(lease, prompt, cancellationToken), cancellationToken).ConfigureAwait(false);
             consistent = true;
             var context = lease.Context;
-            var json = chatOptions?.ResponseFormat is ChatResponseFormatJson;
-            using var sampler = LlamaSampler.Create(_model, SamplerSettings.From(chatOptions, json));
+            using var sampler = LlamaSampler.Create(_model, SamplerSettings.From(chatOptions, closer?.Grammar));
             var text = new OutputText(chatOptions?.StopSequences);
-            var closer = json ? new JsonCloser() : null;
             var piece = new byte[64];
             var generated = 0;
             ChatFinishReason finish;

@@ -16,17 +16,17 @@ internal sealed record SamplerSettings(float Temperature, int? TopK, float? TopP
     /// <summary>The temperature of requests that set none.</summary>
     public const float DefaultTemperature = 0.8f;
 
-    /// <summary>Reads the sampling settings of a request; JSON output is constrained by <see cref="JsonGrammar"/>.</summary>
+    /// <summary>Reads the sampling settings of a request.</summary>
     /// <param name="options">The request options.</param>
-    /// <param name="json">Whether the output must be one JSON object.</param>
+    /// <param name="grammar">The GBNF grammar the output must follow (root rule <c>root</c>), or <see langword="null"/>.</param>
     /// <returns>The settings.</returns>
-    public static SamplerSettings From(ChatOptions? options, bool json) => new(
+    public static SamplerSettings From(ChatOptions? options, string? grammar) => new(
         options?.Temperature ?? DefaultTemperature,
         options?.TopK,
         options?.TopP,
         options?.Seed is { } s ? unchecked((uint)s ^ (uint)(s >> 32)) : (uint)Random.Shared.Next(),
         options?.FrequencyPenalty ?? 0f,
         options?.PresencePenalty ?? 0f,
-        json ? JsonGrammar.Text : null,
+        grammar,
         JsonGrammar.Root);
 }

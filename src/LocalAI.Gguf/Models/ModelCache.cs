@@ -8,14 +8,14 @@ namespace LocalAI.Gguf;
 internal sealed class ModelCache<TModel> : IAsyncDisposable
     where TModel : class, IDisposable
 {
-    private readonly Func<string, TModel> _load;
+    private readonly Func<string, Task<TModel>> _load;
     private readonly Dictionary<string, Task<TModel>> _models = new(StringComparer.Ordinal);
     private readonly Lock _sync = new();
     private bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="ModelCache{TModel}"/> class.</summary>
     /// <param name="load">Loads the model at a path; runs on the thread pool.</param>
-    public ModelCache(Func<string, TModel> load) => _load = load;
+    public ModelCache(Func<string, Task<TModel>> load) => _load = load;
 
     /// <summary>Gets the model at <paramref name="path"/>, loading it when no caller has yet.</summary>
     /// <param name="path">The full path of the model file.</param>

@@ -83,9 +83,10 @@ internal sealed unsafe class LlamaContext : IDisposable
         for (var seq = 0; seq < sequences.Length; seq++)
         {
             var tokens = sequences[seq];
-            if (batch.NTokens + tokens.Length > Size)
+            // llama.cpp may round the context up, but one decode takes at most the batch size (more aborts, llama-context.cpp:1782).
+            if (batch.NTokens + tokens.Length > Math.Min(Size, BatchSize))
             {
-                throw new ArgumentException($"The texts hold more than the {Size} tokens the context takes.", nameof(sequences));
+                throw new ArgumentException($"The texts hold more than the {Math.Min(Size, BatchSize)} tokens one batch of the context takes.", nameof(sequences));
             }
 
             for (var p = 0; p < tokens.Length; p++)
