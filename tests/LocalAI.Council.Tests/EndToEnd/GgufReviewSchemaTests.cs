@@ -1,4 +1,3 @@
-using LocalAI.Council.Reviews;
 using LocalAI.Gguf;
 using LocalAI.Testing.Gguf;
 using Microsoft.Extensions.AI;
