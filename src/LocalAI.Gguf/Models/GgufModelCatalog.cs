@@ -88,6 +88,15 @@ internal sealed class GgufModelCatalog(string backendId, GgufBackendOptions opti
             return Path.GetFullPath(model);
         }
 
+        // The configured files are listed by their file names, so those names resolve too.
+        foreach (var configured in new[] { options.ModelPath, options.EmbeddingModelPath })
+        {
+            if (configured is not null && string.Equals(Path.GetFileName(configured), model, StringComparison.Ordinal) && File.Exists(configured))
+            {
+                return Path.GetFullPath(configured);
+            }
+        }
+
         if (options.ModelsDirectory is { } folder)
         {
             foreach (var candidate in new[] { Path.Combine(folder, model), Path.Combine(folder, model + ".gguf") })
