@@ -58,7 +58,7 @@ public sealed class ManagementEndpointsTests(WebConsoleFixture fixture) : IClass
     }
 
     [Theory]
-    [InlineData("api/backends/gguf/models/x.gguf", HttpStatusCode.BadRequest, "cannot delete models")]
+    [InlineData("api/backends/gguf/models/x.gguf", HttpStatusCode.NotFound, "x.gguf")]
     [InlineData("api/backends/ollama/models/not-installed:7b", HttpStatusCode.NotFound, "not-installed:7b")]
     [InlineData("api/backends/nope/models/x", HttpStatusCode.NotFound, "No backend 'nope'")]
     public async Task Delete_WithBadInput_AnswersWithTheReason(string path, HttpStatusCode status, string message)
