@@ -153,6 +153,11 @@ public sealed class RagIndex
         options ??= new RagSearchOptions();
         VectorStoreInput.Top(options.Top, "options.Top");
         ArgumentOutOfRangeException.ThrowIfLessThan(options.HybridCandidateFactor, 1, "options.HybridCandidateFactor");
+        if (options.VectorWeight is < 0 or > 1 || double.IsNaN(options.VectorWeight))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.VectorWeight, "RagSearchOptions.VectorWeight must be between 0 (BM25 only) and 1 (vectors only).");
+        }
+
         if (options.Mode == RagSearchMode.Keyword)
         {
             return await Store.KeywordSearchAsync(query, new VectorSearchOptions { Top = options.Top, Filter = options.Filter }, cancellationToken).ConfigureAwait(false);
@@ -187,7 +192,7 @@ public sealed class RagIndex
             new VectorSearchOptions { Top = top, MinScore = options.MinScore, Filter = options.Filter },
             new VectorSearchOptions { Top = top, Filter = options.Filter },
             cancellationToken).ConfigureAwait(false);
-        return ReciprocalRankFusion.Fuse([vectorHits, keywordHits], options.RrfK, options.Top);
+        return ReciprocalRankFusion.Fuse(vectorHits, keywordHits, options.Fusion, options.VectorWeight, options.RrfK, options.Top);
     }
 
     internal IChunker ChunkerFor(RagDocument document) => document.IsMarkdown ? _markdownChunker : _textChunker;
