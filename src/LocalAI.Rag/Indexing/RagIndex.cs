@@ -15,6 +15,7 @@ public sealed class RagIndex
     private EmbeddingModelIdentity? _declared;
     private EmbeddingModelIdentity? _learned;
     private EmbeddingModelIdentity? _verified;
+    private readonly Lock _fingerprintGate = new();
     private Task<EmbeddingFingerprint>? _fingerprint;
 
     /// <summary>Initializes a new instance of the <see cref="RagIndex"/> class.</summary>
@@ -259,11 +260,11 @@ public sealed class RagIndex
     /// <summary>Gets the generator's fingerprint, measured on first use and kept (a failed measurement is tried again next time).</summary>
     internal async Task<EmbeddingFingerprint> GetFingerprintAsync(CancellationToken cancellationToken)
     {
-        var task = Volatile.Read(ref _fingerprint);
-        if (task is null)
+        Task<EmbeddingFingerprint> task;
+        lock (_fingerprintGate)
         {
-            var created = EmbeddingFingerprint.ComputeAsync(_generator, CancellationToken.None);
-            task = Interlocked.CompareExchange(ref _fingerprint, created, null) ?? created;
+            // Started once for any number of concurrent callers (batches embed in parallel), outside the lock.
+            task = _fingerprint ??= Task.Run(() => EmbeddingFingerprint.ComputeAsync(_generator, CancellationToken.None));
         }
 
         try
@@ -272,7 +273,14 @@ public sealed class RagIndex
         }
         catch when (task.IsFaulted || task.IsCanceled)
         {
-            _ = Interlocked.CompareExchange(ref _fingerprint, null, task);
+            lock (_fingerprintGate)
+            {
+                if (_fingerprint == task)
+                {
+                    _fingerprint = null;
+                }
+            }
+
             throw;
         }
     }
