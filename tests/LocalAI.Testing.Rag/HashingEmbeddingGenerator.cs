@@ -11,6 +11,7 @@ namespace LocalAI.Testing.Rag;
 /// <param name="dimensions">The size of its vectors.</param>
 public sealed class HashingEmbeddingGenerator(string model = "hashing-test", int dimensions = 64) : IEmbeddingGenerator<string, Embedding<float>>
 {
+    private const uint DefaultSeed = 2166136261u;
     private int _calls;
     private int _inputs;
 
@@ -25,6 +26,10 @@ public sealed class HashingEmbeddingGenerator(string model = "hashing-test", int
 
     /// <summary>Gets or sets the model description <see cref="GetService"/> returns, for tests of the declared maximum input.</summary>
     public LocalModelInfo? ModelInfo { get; set; }
+
+    /// <summary>Gets or sets the hash's starting value: generators with different seeds are different models, whose vectors (and fingerprints) disagree.</summary>
+    /// <value>The default value is FNV-1a's offset basis.</value>
+    public uint Seed { get; set; } = DefaultSeed;
 
     /// <summary>Gets or sets a value indicating whether the metadata leaves the dimensions out until the first call, as a generator that loads its model on first use does.</summary>
     public bool DeclaresDimensionsAfterFirstCall { get; set; }
@@ -43,7 +48,7 @@ public sealed class HashingEmbeddingGenerator(string model = "hashing-test", int
         var result = new GeneratedEmbeddings<Embedding<float>>(texts.Count);
         foreach (var text in texts)
         {
-            result.Add(new Embedding<float>(Embed(text, dimensions)) { ModelId = model });
+            result.Add(new Embedding<float>(Embed(text, dimensions, Seed)) { ModelId = model });
         }
 
         return result;
@@ -65,8 +70,9 @@ public sealed class HashingEmbeddingGenerator(string model = "hashing-test", int
     /// <summary>Embeds one text as this generator does.</summary>
     /// <param name="text">The text.</param>
     /// <param name="dimensions">The size of the vector.</param>
+    /// <param name="seed">The hash's starting value (<see cref="Seed"/>).</param>
     /// <returns>The unit vector (zero for a text without words).</returns>
-    public static float[] Embed(string text, int dimensions)
+    public static float[] Embed(string text, int dimensions, uint seed = DefaultSeed)
     {
         var vector = new float[dimensions];
         foreach (var word in text.ToLower(CultureInfo.InvariantCulture).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
@@ -77,7 +83,7 @@ public sealed class HashingEmbeddingGenerator(string model = "hashing-test", int
                 continue;
             }
 
-            var hash = 2166136261u;
+            var hash = seed;
             foreach (var c in trimmed)
             {
                 hash = (hash ^ c) * 16777619u;

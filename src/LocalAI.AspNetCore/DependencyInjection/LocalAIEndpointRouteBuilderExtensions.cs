@@ -36,6 +36,7 @@ public static class LocalAIEndpointRouteBuilderExtensions
         EnsureServices(endpoints);
         var group = Group(endpoints, prefix).WithTags("OpenAI").ExcludeFromDescription();
         group.MapPost("/chat/completions", ChatCompletionsEndpoint.HandleAsync).WithName("LocalAIChatCompletions");
+        group.MapPost("/embeddings", EmbeddingsEndpoint.HandleAsync).WithName("LocalAIEmbeddings");
         group.MapGet("/models", ModelsEndpoint.HandleAsync).WithName("LocalAIModels");
         return group;
     }

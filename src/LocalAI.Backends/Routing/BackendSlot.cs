@@ -24,6 +24,7 @@ internal sealed class BackendSlot
     private IEmbeddingGenerator<string, Embedding<float>>? _embeddings;
     private Exception? _embeddingsError;
     private int? _probedDimensions;
+    private (string Model, EmbeddingFingerprint Fingerprint)? _fingerprint;
     private long _openUntilTicks;
 
     public BackendSlot(ILocalBackend backend, int index, LocalAIOptions options, TimeProvider timeProvider, ILogger logger)
@@ -152,12 +153,29 @@ internal sealed class BackendSlot
 
         if (_probedDimensions is not { } dimensions)
         {
-            // The generator loads lazily and learns its dimensions on first use: ask it for one vector.
-            var probe = await GenerateAsync(generator, ["LocalAI dimension probe"], null, false, cancellationToken).ConfigureAwait(false);
-            _probedDimensions = dimensions = probe[0].Vector.Length;
+            // The generator loads lazily and learns its dimensions on first use: its fingerprint's probes tell them.
+            _probedDimensions = dimensions = (await GetEmbeddingFingerprintAsync(cancellationToken).ConfigureAwait(false)).Dimensions;
         }
 
         return new EmbeddingModelIdentity(model, dimensions);
+    }
+
+    /// <summary>Gets the fingerprint of the backend's embedding model (its vectors of <see cref="EmbeddingFingerprint.ProbeTexts"/>), measured once per model through the resilience pipeline and cached.</summary>
+    /// <returns>The fingerprint.</returns>
+    /// <exception cref="Exception">The generator could not be created, or the probe embeddings failed.</exception>
+    public async ValueTask<EmbeddingFingerprint> GetEmbeddingFingerprintAsync(CancellationToken cancellationToken)
+    {
+        var generator = GetEmbeddingGenerator(out var error) ?? throw error!;
+        var model = generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? string.Empty;
+        if (_fingerprint is { } cached && string.Equals(cached.Model, model, StringComparison.OrdinalIgnoreCase))
+        {
+            return cached.Fingerprint;
+        }
+
+        var probes = await GenerateAsync(generator, EmbeddingFingerprint.ProbeTexts, null, false, cancellationToken).ConfigureAwait(false);
+        var fingerprint = EmbeddingFingerprint.FromEmbeddings(probes);
+        _fingerprint = (model, fingerprint);
+        return fingerprint;
     }
 
 

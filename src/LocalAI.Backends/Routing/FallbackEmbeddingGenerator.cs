@@ -1,9 +1,16 @@
+using System.Globalization;
 using Microsoft.Extensions.AI;
 
 namespace LocalAI;
 
-/// <summary>The router <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>: serves from the first available backend of one embedding model identity and falls back only among backends of that same identity.</summary>
+/// <summary>The router <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>: serves from the first available backend of one embedding model and falls back only among backends whose vectors are comparable with it.</summary>
 /// <remarks>
+/// <para>What is comparable is decided by vectors, not names, wherever they can be measured: when the identity is pinned, the
+/// pinning backend's <see cref="EmbeddingFingerprint"/> is measured (its vectors of a few fixed probe texts). A backend the router
+/// would fall back to is measured too (once per backend and model, cached) and stands in when its probes agree, whatever
+/// its model is called (<c>all-MiniLM-L6-v2</c> in ONNX, <c>all-minilm</c> in Ollama); one that shares the name but disagrees
+/// (other weights, a quantised copy) is refused. When the pinning backend could not be measured (it was down), names and
+/// dimensions decide, as they do for a generator without fingerprints.</para>
 /// <para>The identity (model name and dimensions) is pinned on first use: <see cref="LocalAIOptions.EmbeddingModel"/> when set, else the
 /// model of the first embedding backend in priority order that can tell its identity. Vectors of another model are never returned in
 /// its place: when no backend of the pinned identity is left, <see cref="EmbeddingModelMismatchException"/> is thrown.</para>
@@ -15,6 +22,7 @@ public sealed class FallbackEmbeddingGenerator : IEmbeddingGenerator<string, Emb
     private readonly BackendManager _manager;
     private readonly SemaphoreSlim _pinning = new(1, 1);
     private EmbeddingModelIdentity? _identity;
+    private EmbeddingFingerprint? _reference;
     private EmbeddingGeneratorMetadata _metadata = new("LocalAI");
 
     /// <summary>Initializes a new instance of the <see cref="FallbackEmbeddingGenerator"/> class.</summary>
@@ -70,8 +78,9 @@ public sealed class FallbackEmbeddingGenerator : IEmbeddingGenerator<string, Emb
                 }
                 else
                 {
+                    _reference = await TryFingerprintAsync(slot, cancellationToken).ConfigureAwait(false);
                     _metadata = new EmbeddingGeneratorMetadata("LocalAI", null, served.Model, served.Dimensions);
-                    return _identity = served;
+                    return _identity = served with { Fingerprint = _reference };
                 }
             }
 
@@ -110,10 +119,10 @@ public sealed class FallbackEmbeddingGenerator : IEmbeddingGenerator<string, Emb
                 continue;
             }
 
-            if (!identity.Equals(served))
+            if (await RefusalAsync(slot, identity, served, cancellationToken).ConfigureAwait(false) is { } refused)
             {
-                mismatched++;
-                (attempts ??= []).Add(new BackendAttempt(slot.Id, $"serves {served?.ToString() ?? "an undeclared model"}, not {identity}"));
+                mismatched += refused.Skipped ? 0 : 1;
+                (attempts ??= []).Add(refused.Attempt);
                 continue;
             }
 
@@ -154,6 +163,42 @@ public sealed class FallbackEmbeddingGenerator : IEmbeddingGenerator<string, Emb
     public void Dispose()
     {
         // The backends are owned by the container (or whoever created the manager), not by the router.
+    }
+
+    private static async ValueTask<EmbeddingFingerprint?> TryFingerprintAsync(BackendSlot slot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await slot.GetEmbeddingFingerprintAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (FallbackPolicy.ShouldFallBack(ex, cancellationToken) || ex is InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Says why a backend may not serve the pinned identity: other dimensions, probes that disagree with the pinned fingerprint, or (without one) another name.</summary>
+    private async ValueTask<(BackendAttempt Attempt, bool Skipped)?> RefusalAsync(BackendSlot slot, EmbeddingModelIdentity identity, EmbeddingModelIdentity? served, CancellationToken cancellationToken)
+    {
+        if (served is null || served.Dimensions != identity.Dimensions || identity.Fingerprint is not { } reference)
+        {
+            return identity.Equals(served) ? null : (new BackendAttempt(slot.Id, $"serves {served?.ToString() ?? "an undeclared model"}, not {identity}"), false);
+        }
+
+        EmbeddingFingerprint fingerprint;
+        try
+        {
+            fingerprint = await slot.GetEmbeddingFingerprintAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (FallbackPolicy.ShouldFallBack(ex, cancellationToken))
+        {
+            return (new BackendAttempt(slot.Id, $"could not measure its embedding fingerprint: {ex.Message}", ex), true);
+        }
+
+        var cosine = reference.LowestCosine(fingerprint);
+        return cosine >= EmbeddingFingerprint.MinimumCosine
+            ? null
+            : (new BackendAttempt(slot.Id, string.Create(CultureInfo.InvariantCulture, $"serves {served} whose probe embeddings drift from {identity}'s (lowest cosine {cosine:F6}, below {EmbeddingFingerprint.MinimumCosine})")), false);
     }
 
     private static async ValueTask<(EmbeddingModelIdentity? Identity, BackendAttempt? Skipped)> IdentityOfAsync(BackendSlot slot, CancellationToken cancellationToken)

@@ -37,9 +37,9 @@ internal sealed class IndexingRun
     public async Task ExecuteAsync(IEnumerable<RagDocument> documents)
     {
         var token = _cts.Token;
-        if (_index.DeclaresModel && await _index.Store.GetModelAsync(token).ConfigureAwait(false) is { } recorded)
+        if (await _index.Store.GetModelAsync(token).ConfigureAwait(false) is { } recorded && (recorded.Fingerprint is not null || _index.DeclaresModel))
         {
-            _index.ThrowIfAnotherModel(recorded, "RAG indexing");
+            await _index.ThrowIfAnotherModelAsync(recorded, "RAG indexing", token).ConfigureAwait(false);
         }
 
         var writer = Task.Run(WriteLoopAsync, token);

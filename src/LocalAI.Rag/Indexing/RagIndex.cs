@@ -15,6 +15,8 @@ public sealed class RagIndex
     private EmbeddingModelIdentity? _declared;
     private EmbeddingModelIdentity? _learned;
     private EmbeddingModelIdentity? _verified;
+    private readonly Lock _fingerprintGate = new();
+    private Task<EmbeddingFingerprint>? _fingerprint;
 
     /// <summary>Initializes a new instance of the <see cref="RagIndex"/> class.</summary>
     /// <param name="generator">The embedding generator (any backend; the LocalAI router by default).</param>
@@ -27,7 +29,9 @@ public sealed class RagIndex
     /// Nothing is embedded here. The embedding model's identity (name and dimensions) is taken from the generator's
     /// <see cref="EmbeddingGeneratorMetadata"/> when it declares both, else from the first embeddings it produces (a
     /// generator that loads its model on first use may not know its dimensions before); the store's model is checked
-    /// against it before vectors are written or searched.
+    /// against it before vectors are written or searched. The store also records the generator's
+    /// <see cref="EmbeddingFingerprint"/> (its vectors of a few probe texts, measured once); a store that holds one accepts
+    /// only generators whose probes agree with it, whatever their model is called.
     /// </remarks>
     public RagIndex(
         IEmbeddingGenerator<string, Embedding<float>> generator,
@@ -150,6 +154,11 @@ public sealed class RagIndex
         options ??= new RagSearchOptions();
         VectorStoreInput.Top(options.Top, "options.Top");
         ArgumentOutOfRangeException.ThrowIfLessThan(options.HybridCandidateFactor, 1, "options.HybridCandidateFactor");
+        if (options.VectorWeight is < 0 or > 1 || double.IsNaN(options.VectorWeight))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.VectorWeight, "RagSearchOptions.VectorWeight must be between 0 (BM25 only) and 1 (vectors only).");
+        }
+
         if (options.Mode == RagSearchMode.Keyword)
         {
             return await Store.KeywordSearchAsync(query, new VectorSearchOptions { Top = options.Top, Filter = options.Filter }, cancellationToken).ConfigureAwait(false);
@@ -161,12 +170,12 @@ public sealed class RagIndex
             return [];
         }
 
-        ThrowIfAnotherModel(recorded, "RAG search");
+        await ThrowIfAnotherModelAsync(recorded, "RAG search", cancellationToken).ConfigureAwait(false);
         var embeddings = await _generator.GenerateAsync([query], cancellationToken: cancellationToken).ConfigureAwait(false);
         var embedding = embeddings[0];
         var actual = IdentityOf(embedding);
         Learn(actual);
-        if (!actual.Equals(recorded))
+        if (recorded.Fingerprint is null ? !actual.Equals(recorded) : actual.Dimensions != recorded.Dimensions)
         {
             throw new EmbeddingModelMismatchException(recorded, actual, "RAG search");
         }
@@ -184,7 +193,7 @@ public sealed class RagIndex
             new VectorSearchOptions { Top = top, MinScore = options.MinScore, Filter = options.Filter },
             new VectorSearchOptions { Top = top, Filter = options.Filter },
             cancellationToken).ConfigureAwait(false);
-        return ReciprocalRankFusion.Fuse([vectorHits, keywordHits], options.RrfK, options.Top);
+        return ReciprocalRankFusion.Fuse(vectorHits, keywordHits, options.Fusion, options.VectorWeight, options.RrfK, options.Top);
     }
 
     internal IChunker ChunkerFor(RagDocument document) => document.IsMarkdown ? _markdownChunker : _textChunker;
@@ -222,10 +231,20 @@ public sealed class RagIndex
     /// <summary>Remembers the identity of the first embeddings the generator produced, for a generator whose metadata does not declare it.</summary>
     internal void Learn(EmbeddingModelIdentity identity) => Interlocked.CompareExchange(ref _learned, identity, null);
 
-    /// <summary>Throws when the store's model is not the generator's, as far as that is known without embedding anything: the whole identity, else the model name its metadata declares.</summary>
-    internal void ThrowIfAnotherModel(EmbeddingModelIdentity recorded, string context)
+    /// <summary>
+    /// Throws when the store's vectors are not comparable with the generator's. A store that recorded a fingerprint is checked
+    /// against the generator's fingerprint (names do not matter, drift does); one recorded before fingerprints existed by
+    /// name and dimensions, as far as they are known without embedding anything.
+    /// </summary>
+    internal async Task ThrowIfAnotherModelAsync(EmbeddingModelIdentity recorded, string context, CancellationToken cancellationToken)
     {
-        if (KnownModel is { } known)
+        if (recorded.Fingerprint is not null)
+        {
+            var fingerprint = await GetFingerprintAsync(cancellationToken).ConfigureAwait(false);
+            var name = KnownModel?.Model ?? _generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unnamed";
+            EmbeddingFingerprint.ThrowIfIncompatible(recorded, new EmbeddingModelIdentity(name, fingerprint.Dimensions) { Fingerprint = fingerprint }, context);
+        }
+        else if (KnownModel is { } known)
         {
             if (!known.Equals(recorded))
             {
@@ -235,6 +254,34 @@ public sealed class RagIndex
         else if (_generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId is { } name && !string.Equals(name, recorded.Model, StringComparison.OrdinalIgnoreCase))
         {
             throw new EmbeddingModelMismatchException($"{context}: expected embeddings of {recorded}, got embeddings of model '{name}'. Vectors of different models are never compared; re-index with one model.");
+        }
+    }
+
+    /// <summary>Gets the generator's fingerprint, measured on first use and kept (a failed measurement is tried again next time).</summary>
+    internal async Task<EmbeddingFingerprint> GetFingerprintAsync(CancellationToken cancellationToken)
+    {
+        Task<EmbeddingFingerprint> task;
+        lock (_fingerprintGate)
+        {
+            // Started once for any number of concurrent callers (batches embed in parallel), outside the lock.
+            task = _fingerprint ??= Task.Run(() => EmbeddingFingerprint.ComputeAsync(_generator, CancellationToken.None));
+        }
+
+        try
+        {
+            return await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch when (task.IsFaulted || task.IsCanceled)
+        {
+            lock (_fingerprintGate)
+            {
+                if (_fingerprint == task)
+                {
+                    _fingerprint = null;
+                }
+            }
+
+            throw;
         }
     }
 
@@ -249,7 +296,9 @@ public sealed class RagIndex
             return;
         }
 
-        await Store.EnsureModelAsync(model, cancellationToken).ConfigureAwait(false);
+        // The store records the fingerprint with the model when it is new, and checks it when it recorded one.
+        var fingerprint = await GetFingerprintAsync(cancellationToken).ConfigureAwait(false);
+        await Store.EnsureModelAsync(model with { Fingerprint = fingerprint }, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _verified, model);
     }
 

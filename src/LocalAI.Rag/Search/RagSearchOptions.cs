@@ -23,6 +23,14 @@ public sealed class RagSearchOptions
     /// <value>The default value is 60.</value>
     public int RrfK { get; set; } = 60;
 
+    /// <summary>Gets or sets how hybrid search combines the vector and BM25 rankings.</summary>
+    /// <value>The default value is <see cref="HybridFusion.NormalizedScore"/>, which the retrieval benchmark over manual pages supports (see the README).</value>
+    public HybridFusion Fusion { get; set; } = HybridFusion.NormalizedScore;
+
+    /// <summary>Gets or sets the vector ranking's weight in hybrid fusion, from 0 (BM25 only) to 1 (vectors only); BM25 gets the rest.</summary>
+    /// <value>The default value is 0.6, chosen on the benchmark's dev half (see the README).</value>
+    public double VectorWeight { get; set; } = 0.6;
+
     /// <summary>Gets or sets how many candidates per result each ranking contributes to hybrid fusion.</summary>
     /// <value>The default value is 4.</value>
     public int HybridCandidateFactor { get; set; } = 4;

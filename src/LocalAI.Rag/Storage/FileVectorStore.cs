@@ -339,7 +339,7 @@ public sealed partial class FileVectorStore : IVectorStore
                 switch (reader.ReadByte())
                 {
                     case StoreFileFormat.OpModel:
-                        model = new EmbeddingModelIdentity(reader.ReadString(), reader.ReadInt32());
+                        model = StoreFileFormat.ReadModel(reader);
                         break;
                     case StoreFileFormat.OpReplace:
                         var count = reader.ReadInt32();
@@ -568,9 +568,7 @@ public sealed partial class FileVectorStore : IVectorStore
 
     private void ThrowIfMismatch(EmbeddingModelIdentity recorded, EmbeddingModelIdentity offered)
     {
-        if (!recorded.Equals(offered))
-        {
-            throw new EmbeddingModelMismatchException(recorded, offered, $"RAG store '{_options.Path}'");
-        }
+        // Recorded and offered fingerprints decide when both exist; a collection recorded without one is checked by name and dimensions.
+        EmbeddingFingerprint.ThrowIfIncompatible(recorded, offered, $"RAG store '{_options.Path}'");
     }
 }

@@ -105,16 +105,18 @@ public sealed partial class PostgresVectorStore : IVectorStore
                     model text NOT NULL,
                     dimensions integer NOT NULL,
                     created_at timestamptz NOT NULL DEFAULT now());
+                ALTER TABLE localai_rag_collections ADD COLUMN IF NOT EXISTS fingerprint bytea;
                 """, cancellationToken).ConfigureAwait(false);
 
             // The data source may have loaded its type catalogue before the extension existed.
             await connection.ReloadTypesAsync(cancellationToken).ConfigureAwait(false);
-            var insert = new NpgsqlCommand("INSERT INTO localai_rag_collections (name, model, dimensions) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING", connection);
+            var insert = new NpgsqlCommand("INSERT INTO localai_rag_collections (name, model, dimensions, fingerprint) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING", connection);
             await using (insert.ConfigureAwait(false))
             {
                 insert.Parameters.Add(new() { Value = _options.CollectionName });
                 insert.Parameters.Add(new() { Value = model.Model });
                 insert.Parameters.Add(new() { Value = model.Dimensions });
+                insert.Parameters.Add(new() { Value = (object?)model.Fingerprint?.ToBytes() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -473,14 +475,27 @@ public sealed partial class PostgresVectorStore : IVectorStore
 
     private async Task<EmbeddingModelIdentity?> ReadModelAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var select = new NpgsqlCommand("SELECT model, dimensions FROM localai_rag_collections WHERE name = $1", connection);
+        // A table created before fingerprints existed has no fingerprint column until EnsureModelAsync adds it.
+        var select = new NpgsqlCommand("SELECT * FROM localai_rag_collections WHERE name = $1", connection);
         await using var selectScope = select.ConfigureAwait(false);
         select.Parameters.Add(new() { Value = _options.CollectionName });
         var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var readerScope = reader.ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new EmbeddingModelIdentity(reader.GetString(0), reader.GetInt32(1))
-            : null;
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var model = new EmbeddingModelIdentity(reader.GetString(reader.GetOrdinal("model")), reader.GetInt32(reader.GetOrdinal("dimensions")));
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            if (reader.GetName(i) == "fingerprint" && !reader.IsDBNull(i))
+            {
+                return model with { Fingerprint = EmbeddingFingerprint.FromBytes(reader.GetFieldValue<byte[]>(i)) };
+            }
+        }
+
+        return model;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
@@ -530,10 +545,8 @@ public sealed partial class PostgresVectorStore : IVectorStore
 
     private void ThrowIfMismatch(EmbeddingModelIdentity recorded, EmbeddingModelIdentity offered)
     {
-        if (!recorded.Equals(offered))
-        {
-            throw new EmbeddingModelMismatchException(recorded, offered, $"PostgreSQL collection '{_options.CollectionName}'");
-        }
+        // Recorded and offered fingerprints decide when both exist; a collection recorded without one is checked by name and dimensions.
+        EmbeddingFingerprint.ThrowIfIncompatible(recorded, offered, $"PostgreSQL collection '{_options.CollectionName}'");
     }
 
     /// <summary>Returns whether a collection name is a plain lower-case identifier the table name can be built from.</summary>

@@ -36,9 +36,29 @@ internal static class StoreFileFormat
             writer.Write(OpModel);
             writer.Write(model.Model);
             writer.Write(model.Dimensions);
+            if (model.Fingerprint is { } fingerprint)
+            {
+                // Files written before fingerprints existed end here; their readers stop after the dimensions.
+                var bytes = fingerprint.ToBytes();
+                writer.Write(bytes.Length);
+                writer.Write(bytes);
+            }
         }
 
         return stream.ToArray();
+    }
+
+    /// <summary>Reads a model record's payload after its operation byte: name, dimensions, and the fingerprint when one was recorded.</summary>
+    public static EmbeddingModelIdentity ReadModel(BinaryReader reader)
+    {
+        var model = new EmbeddingModelIdentity(reader.ReadString(), reader.ReadInt32());
+        if (reader.BaseStream.Position >= reader.BaseStream.Length)
+        {
+            return model;
+        }
+
+        var length = reader.ReadInt32();
+        return model with { Fingerprint = EmbeddingFingerprint.FromBytes(reader.ReadBytes(length)) };
     }
 
     public static byte[] DeletePayload(string documentId)

@@ -35,7 +35,7 @@ public sealed class RagIndexTests : IDisposable
         Assert.Equal((10, 10, 0), (first.Chunks, first.ChunksEmbedded, first.ChunksReused));
         Assert.Equal((10, 0, 10), (unchanged.Chunks, unchanged.ChunksEmbedded, unchanged.ChunksReused));
         Assert.Equal((10, 1, 9), (changed.Chunks, changed.ChunksEmbedded, changed.ChunksReused));
-        Assert.Equal(11, generator.Inputs);
+        Assert.Equal(11 + EmbeddingFingerprint.ProbeTexts.Count, generator.Inputs);
         var stored = await store.GetDocumentAsync("doc");
         Assert.Contains(stored, r => r.Text.Contains("now talks", StringComparison.Ordinal));
     }
@@ -54,7 +54,7 @@ public sealed class RagIndexTests : IDisposable
         Assert.Equal(40, result.Documents);
         Assert.Equal(200, result.Chunks);
         Assert.Equal(200, await store.CountAsync());
-        Assert.Equal(25, generator.Calls); // 200 chunks in batches of 8
+        Assert.Equal(25 + 1, generator.Calls); // 200 chunks in batches of 8, and the fingerprint's probes once
         Assert.NotEmpty(reports);
         Assert.Equal(reports.OrderBy(r => r.ChunksIndexed).Select(r => r.ChunksIndexed), reports.Select(r => r.ChunksIndexed));
         var last = reports[^1];
@@ -80,13 +80,13 @@ public sealed class RagIndexTests : IDisposable
     {
         await using var store = NewStore();
         await NewIndex(new HashingEmbeddingGenerator("model-a", 64), store).IndexDocumentAsync("doc", Paragraphs(3));
-        var otherModel = new HashingEmbeddingGenerator("model-b", 64);
+        var otherModel = new HashingEmbeddingGenerator("model-b", 64) { Seed = 7 };
         var otherDims = new HashingEmbeddingGenerator("model-a", 32);
 
         await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => NewIndex(otherModel, store).IndexDocumentAsync("doc2", Paragraphs(3)));
         await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => NewIndex(otherModel, store).SearchAsync("topic1"));
         await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => NewIndex(otherDims, store).IndexDocumentAsync("doc2", Paragraphs(3)));
-        Assert.Equal(0, otherModel.Inputs);
+        Assert.Equal(2 * EmbeddingFingerprint.ProbeTexts.Count, otherModel.Inputs); // its fingerprint, measured once per index; no document text
         Assert.Equal(3, await store.CountAsync());
     }
 
@@ -111,13 +111,13 @@ public sealed class RagIndexTests : IDisposable
     {
         await using var store = NewStore();
         await NewIndex(new HashingEmbeddingGenerator("model-a", 64), store).IndexDocumentAsync("doc", Paragraphs(3));
-        var otherModel = new HashingEmbeddingGenerator("model-b", 64) { DeclaresDimensionsAfterFirstCall = true };
+        var otherModel = new HashingEmbeddingGenerator("model-b", 64) { DeclaresDimensionsAfterFirstCall = true, Seed = 7 };
         var otherDims = new HashingEmbeddingGenerator("model-a", 32) { DeclaresDimensionsAfterFirstCall = true };
 
-        // The declared name is enough to refuse another model before embedding anything; other dimensions show in the first batch.
+        // The store's fingerprint refuses another model before any document text is embedded; other dimensions show in the probes.
         await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => NewIndex(otherModel, store).IndexDocumentAsync("doc2", Paragraphs(3)));
         await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => NewIndex(otherModel, store).SearchAsync("topic1"));
-        Assert.Equal(0, otherModel.Inputs);
+        Assert.Equal(2 * EmbeddingFingerprint.ProbeTexts.Count, otherModel.Inputs);
         var index = NewIndex(otherDims, store);
         await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => index.IndexDocumentAsync("doc2", Paragraphs(3)));
         await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() => index.SearchAsync("topic1"));

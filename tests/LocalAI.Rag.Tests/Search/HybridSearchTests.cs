@@ -59,13 +59,40 @@ public sealed class HybridSearchTests : IDisposable
     [Fact]
     public void Reciprocal_rank_fusion_rewards_agreement_between_rankings()
     {
-        static VectorSearchHit Hit(string id) => new(new VectorRecord(id, id, 0, id, id, ReadOnlyMemory<float>.Empty), 0);
-
-        var fused = ReciprocalRankFusion.Fuse([[Hit("a"), Hit("b"), Hit("c")], [Hit("b"), Hit("d"), Hit("a")]], k: 60, top: 3);
+        var fused = ReciprocalRankFusion.Fuse([Hit("a"), Hit("b"), Hit("c")], [Hit("b"), Hit("d"), Hit("a")], HybridFusion.ReciprocalRank, 0.5, k: 60, top: 3);
 
         Assert.Equal(["b", "a", "d"], fused.Select(h => h.Record.Id));
-        Assert.Equal((1.0 / 62) + (1.0 / 61), fused[0].Score, 10);
+        Assert.Equal((0.5 / 62) + (0.5 / 61), fused[0].Score, 10);
     }
+
+    [Fact]
+    public void Weighted_fusion_lets_the_vector_ranking_keep_its_first_place_against_bm25()
+    {
+        // The vector search's first hit is last in BM25; BM25's first hit is second for vectors.
+        VectorSearchHit[] vector = [Hit("right", 0.80), Hit("wrong", 0.70), Hit("other", 0.20)];
+        VectorSearchHit[] keyword = [Hit("wrong", 9.0), Hit("other", 8.0), Hit("right", 1.0)];
+
+        var equal = ReciprocalRankFusion.Fuse(vector, keyword, HybridFusion.ReciprocalRank, 0.5, 60, 3);
+        var weighted = ReciprocalRankFusion.Fuse(vector, keyword, HybridFusion.ReciprocalRank, 0.8, 60, 3);
+        var normalised = ReciprocalRankFusion.Fuse(vector, keyword, HybridFusion.NormalizedScore, 0.9, 60, 3);
+
+        Assert.Equal("wrong", equal[0].Record.Id);
+        Assert.Equal("right", weighted[0].Record.Id);
+        Assert.Equal(["right", "wrong", "other"], normalised.Select(h => h.Record.Id));
+        Assert.Equal(0.9, normalised[0].Score, 10); // 0.9 * 1 (best vector) + 0.1 * 0 (worst BM25)
+    }
+
+    [Fact]
+    public void A_vector_weight_of_one_or_zero_gives_one_ranking_alone()
+    {
+        VectorSearchHit[] vector = [Hit("a", 0.9), Hit("b", 0.5)];
+        VectorSearchHit[] keyword = [Hit("b", 3.0), Hit("c", 1.0)];
+
+        Assert.Equal(["a", "b"], ReciprocalRankFusion.Fuse(vector, keyword, HybridFusion.NormalizedScore, 1.0, 60, 2).Select(h => h.Record.Id));
+        Assert.Equal(["b", "c"], ReciprocalRankFusion.Fuse(vector, keyword, HybridFusion.NormalizedScore, 0.0, 60, 2).Select(h => h.Record.Id));
+    }
+
+    private static VectorSearchHit Hit(string id, double score = 0) => new(new VectorRecord(id, id, 0, id, id, ReadOnlyMemory<float>.Empty), score);
 
     [Fact]
     public void Bm25_prefers_rarer_terms_and_shorter_documents()
