@@ -30,11 +30,11 @@ internal static class RankedPassages
             var record = hybrid[i].Record;
             var v = Rank(vector, record.Id);
             var k = Rank(keyword, record.Id);
-            var found = (v, k) switch
+            var found = (v > 0, k > 0) switch
             {
-                (> 0, > 0) => $"both: vector #{v} ({vector[v - 1].Score:F3}), BM25 #{k} ({keyword[k - 1].Score:F2})",
-                (> 0, _) => $"vector only: #{v} ({vector[v - 1].Score:F3}); no word overlap BM25 ranks",
-                (_, > 0) => $"BM25 only: #{k} ({keyword[k - 1].Score:F2})",
+                (true, true) => $"both: vector #{v} ({vector[v - 1].Score:F3}), BM25 #{k} ({keyword[k - 1].Score:F2})",
+                (true, false) => $"vector only: #{v} ({vector[v - 1].Score:F3}); no word overlap BM25 ranks",
+                (false, true) => $"BM25 only: #{k} ({keyword[k - 1].Score:F2})",
                 _ => "fused",
             };
             Console.WriteLine(Cut(string.Create(CultureInfo.InvariantCulture, $"[{i + 1}] score {hybrid[i].Score:F3}, {found}"), Width));
