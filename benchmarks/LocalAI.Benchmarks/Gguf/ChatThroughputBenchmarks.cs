@@ -57,24 +57,17 @@ public class ChatThroughputBenchmarks
 
     /// <summary>The same prompt and 64 greedy tokens through GetStreamingResponseAsync.</summary>
     [Benchmark]
-    public async Task<int> ThroughChatClient()
-    {
-        var chars = 0;
-        await foreach (var update in _client.GetStreamingResponseAsync(Prompt, new ChatOptions { Temperature = 0, MaxOutputTokens = OutputTokens }))
-        {
-            chars += update.Text.Length;
-        }
-
-        return chars;
-    }
+    public Task<int> ThroughChatClient() => StreamAsync(new ChatOptions { Temperature = 0, MaxOutputTokens = OutputTokens });
 
     /// <summary>The same prompt and 64 greedy tokens through GetStreamingResponseAsync, sampled under the JSON-object grammar
     /// (setup checks the reply runs the full 64 tokens rather than closing the object early).</summary>
     [Benchmark]
-    public async Task<int> ThroughChatClientJson()
+    public Task<int> ThroughChatClientJson() => StreamAsync(JsonOptions());
+
+    private async Task<int> StreamAsync(ChatOptions options)
     {
         var chars = 0;
-        await foreach (var update in _client.GetStreamingResponseAsync(Prompt, JsonOptions()))
+        await foreach (var update in _client.GetStreamingResponseAsync(Prompt, options))
         {
             chars += update.Text.Length;
         }
