@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LocalAI.Mlx.Tests.Support;
+using LocalAI.Testing;
 using LocalAI.Testing.Mlx;
 using Microsoft.Extensions.AI;
 
@@ -303,10 +304,5 @@ public sealed class MlxBackendTests : IAsyncLifetime
         await Assert.ThrowsAsync<BackendUnavailableException>(() => next);
         await stream.DisposeAsync();
         Assert.Equal(0, process.ExitCode);
-    }
-
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

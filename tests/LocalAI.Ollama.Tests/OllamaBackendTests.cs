@@ -1,3 +1,5 @@
+using LocalAI.Testing;
+
 namespace LocalAI.Ollama.Tests;
 
 public sealed class OllamaBackendTests : IAsyncLifetime
@@ -67,7 +69,7 @@ public sealed class OllamaBackendTests : IAsyncLifetime
         await using var backend = TestSupport.CreateBackend(_server);
         var reports = new List<ModelDownloadProgress>();
 
-        await backend.DownloadModelAsync("tinyllama:1.1b", new SynchronousProgress(reports.Add));
+        await backend.DownloadModelAsync("tinyllama:1.1b", new SynchronousProgress<ModelDownloadProgress>(reports.Add));
 
         Assert.Contains(_server.Installed.Keys, k => k == "tinyllama:1.1b");
         Assert.Equal("pulling manifest", reports[0].Status);
@@ -134,10 +136,5 @@ public sealed class OllamaBackendTests : IAsyncLifetime
 
         Assert.DoesNotContain(await backend.ListModelsAsync(), m => m.Id == "llava:7b");
         await Assert.ThrowsAsync<ModelNotFoundException>(() => backend.DeleteModelAsync("llava:7b"));
-    }
-
-    private sealed class SynchronousProgress(Action<ModelDownloadProgress> report) : IProgress<ModelDownloadProgress>
-    {
-        public void Report(ModelDownloadProgress value) => report(value);
     }
 }

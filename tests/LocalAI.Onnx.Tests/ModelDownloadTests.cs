@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using LocalAI.Onnx.Tests.Support;
+using LocalAI.Testing;
 
 namespace LocalAI.Onnx.Tests;
 
@@ -35,7 +36,7 @@ public sealed class ModelDownloadTests : IDisposable
         await using var backend = new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = ModelPath, DownloadUrl = server.BaseUrl, DownloadSha256 = ModelSha256 });
         var reports = new List<ModelDownloadProgress>();
 
-        await backend.DownloadModelAsync("all-MiniLM-L6-v2", new SynchronousProgress(reports.Add));
+        await backend.DownloadModelAsync("all-MiniLM-L6-v2", new SynchronousProgress<ModelDownloadProgress>(reports.Add));
 
         Assert.True(backend.Capabilities.HasFlag(BackendCapabilities.ModelDownload));
         Assert.True(reports.Count > 2);
@@ -124,10 +125,5 @@ public sealed class ModelDownloadTests : IDisposable
         var error = await Assert.ThrowsAsync<ModelNotFoundException>(() => offline.DownloadModelAsync("all-MiniLM-L6-v2"));
         Assert.Contains("offline mode is on", error.Message, StringComparison.Ordinal);
         Assert.True(offline.Capabilities.HasFlag(BackendCapabilities.ModelDownload));
-    }
-
-    private sealed class SynchronousProgress(Action<ModelDownloadProgress> report) : IProgress<ModelDownloadProgress>
-    {
-        public void Report(ModelDownloadProgress value) => report(value);
     }
 }

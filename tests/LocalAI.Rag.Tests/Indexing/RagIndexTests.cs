@@ -1,3 +1,5 @@
+using LocalAI.Testing;
+
 namespace LocalAI.Rag.Tests;
 
 public sealed class RagIndexTests : IDisposable
@@ -183,10 +185,5 @@ public sealed class RagIndexTests : IDisposable
         Assert.True(await index.DeleteDocumentAsync("notes.txt"));
         Assert.Equal(1, await store.CountAsync());
         await Assert.ThrowsAsync<DirectoryNotFoundException>(() => index.IndexFolderAsync(Path.Combine(folder, "missing")));
-    }
-
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }
