@@ -5,13 +5,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LocalAI.Ollama;
 
 /// <summary>An <see cref="ILocalBackend"/> over an Ollama server the SDK runs itself; the server starts on the first probe or request.</summary>
-public sealed class OllamaEmbeddedBackend : ILocalBackend, IModelDeleter
+/// <remarks>As an <see cref="IStartableBackend"/>, the router waits for the server's start up to <see cref="OllamaEmbeddedBackendOptions.StartupTimeout"/> before it probes, however short its probe timeout.</remarks>
+public sealed class OllamaEmbeddedBackend : ILocalBackend, IModelDeleter, IStartableBackend
 {
     /// <summary>The id <c>AddOllamaEmbedded()</c> registers the backend under, and the name of its configuration section (<c>LocalAI:ollama-embedded</c>).</summary>
     public const string DefaultId = "ollama-embedded";
 
     private readonly OllamaBackend _inner;
     private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _startupTimeout;
 
     /// <summary>Initializes a new instance of the <see cref="OllamaEmbeddedBackend"/> class; nothing starts until the first probe or request.</summary>
     /// <param name="id">The backend id: the name the router reports and the configuration section <c>LocalAI:&lt;id&gt;</c>.</param>
@@ -27,6 +29,7 @@ public sealed class OllamaEmbeddedBackend : ILocalBackend, IModelDeleter
         OllamaEmbeddedBackendOptionsValidator.ThrowIfInvalid(id, options);
         loggerFactory ??= NullLoggerFactory.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _startupTimeout = options.StartupTimeout;
         Server = new OllamaServerProcess(id, options, loggerFactory.CreateLogger<OllamaServerProcess>(), _timeProvider);
         var client = options.Client;
         var clientOptions = new OllamaBackendOptions
@@ -57,6 +60,15 @@ public sealed class OllamaEmbeddedBackend : ILocalBackend, IModelDeleter
 
     /// <inheritdoc/>
     public BackendCapabilities Capabilities => _inner.Capabilities;
+
+    /// <inheritdoc/>
+    public TimeSpan StartupTimeout => _startupTimeout;
+
+    /// <summary>Starts the server unless it runs, and waits until it answers; requests and probes do this themselves, so calling it only moves the start earlier.</summary>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests; cancelling stops the process being started.</param>
+    /// <returns>A task that completes when the server answers.</returns>
+    /// <exception cref="BackendUnavailableException">The server could not start or did not answer within <see cref="OllamaEmbeddedBackendOptions.StartupTimeout"/>.</exception>
+    public Task StartAsync(CancellationToken cancellationToken = default) => Server.StartAsync(cancellationToken);
 
     /// <inheritdoc/>
     public async Task<BackendStatus> GetStatusAsync(CancellationToken cancellationToken = default)

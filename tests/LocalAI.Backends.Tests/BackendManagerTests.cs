@@ -83,6 +83,52 @@ public sealed class BackendManagerTests
     }
 
     [Fact]
+    public async Task GetStatusAsync_ABackendThatStartsFirst_IsAwaitedUpToItsStartupTimeout_NotTheProbeTimeout()
+    {
+        var clock = Router.NewClock();
+        var start = new TaskCompletionSource();
+        var a = new StartingBackend(new FakeBackend("a"), () => start.Task, TimeSpan.FromSeconds(30));
+        var manager = new BackendManager([a], new LocalAIOptions { ProbeTimeout = TimeSpan.FromSeconds(2) }, timeProvider: clock);
+
+        var pending = manager.GetStatusAsync("a");
+        clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.False(pending.IsCompleted);
+        start.SetResult();
+        var status = await pending;
+
+        Assert.True(status.IsAvailable);
+        Assert.Equal(1, a.Starts);
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_AStartThatNeverEnds_IsUnavailableAfterTheStartupTimeoutAndTheProbeTimeout()
+    {
+        var clock = Router.NewClock();
+        var a = new StartingBackend(new FakeBackend("a"), () => new TaskCompletionSource().Task, TimeSpan.FromSeconds(30));
+        var manager = new BackendManager([a], new LocalAIOptions { ProbeTimeout = TimeSpan.FromSeconds(2) }, timeProvider: clock);
+
+        var pending = manager.GetStatusAsync("a");
+        clock.Advance(TimeSpan.FromSeconds(32));
+        var status = await pending;
+
+        Assert.False(status.IsAvailable);
+        Assert.Equal("did not start within 00:00:32", status.Reason);
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_AStartThatFails_IsUnavailableWithItsMessage()
+    {
+        var a = new StartingBackend(new FakeBackend("a"), () => Task.FromException(new BackendUnavailableException("'ollama serve' exited with code 1")), TimeSpan.FromSeconds(30));
+        var manager = new BackendManager([a], new LocalAIOptions(), timeProvider: Router.NewClock());
+
+        var status = await manager.GetStatusAsync("a");
+
+        Assert.False(status.IsAvailable);
+        Assert.Equal("'ollama serve' exited with code 1", status.Reason);
+        Assert.Equal(0, a.Inner.ProbeCount);
+    }
+
+    [Fact]
     public async Task GetStatusAsync_ProbeThatThrows_IsUnavailableWithTheMessage()
     {
         var a = new FakeBackend("a") { Probe = _ => throw new InvalidOperationException("python3 not found on PATH") };

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using LocalAI.Ollama.TestServer;
 
 // Behaves like `ollama serve` for process-management tests: reads OLLAMA_HOST, serves until SIGTERM.
-// OLLAMA_TEST_EXIT_AT_START=<code> exits at once; OLLAMA_TEST_IGNORE_SIGTERM=1 ignores SIGTERM; POST /test/crash exits.
+// OLLAMA_TEST_EXIT_AT_START=<code> exits at once; OLLAMA_TEST_START_DELAY_MS=<ms> listens only after a delay; OLLAMA_TEST_IGNORE_SIGTERM=1 ignores SIGTERM; POST /test/crash exits.
 if (args.Length == 0 || args[0] != "serve")
 {
     Console.Error.WriteLine("usage: ollama serve");
@@ -13,6 +13,13 @@ if (int.TryParse(Environment.GetEnvironmentVariable("OLLAMA_TEST_EXIT_AT_START")
 {
     Console.Error.WriteLine("Error: simulated failure at start");
     return exitCode;
+}
+
+if (int.TryParse(Environment.GetEnvironmentVariable("OLLAMA_TEST_START_DELAY_MS"), out var startDelay))
+{
+    // A server slow to start (loading, a busy machine): it listens only after the delay.
+    Console.Error.WriteLine($"starting in {startDelay} ms");
+    await Task.Delay(startDelay);
 }
 
 var hostValue = Environment.GetEnvironmentVariable("OLLAMA_HOST") ?? "127.0.0.1:11434";

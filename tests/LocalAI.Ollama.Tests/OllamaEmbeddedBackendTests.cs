@@ -8,13 +8,7 @@ public sealed class OllamaEmbeddedBackendTests
     [Fact]
     public async Task AddOllamaEmbedded_ServesChatThroughTheRouter_AndDisposingTheHostStopsTheServer()
     {
-        var services = new ServiceCollection();
-        services.AddLocalAI(b => b.AddOllamaEmbedded(o =>
-        {
-            o.BinaryPath = TestSupport.TestServerExecutable;
-            o.Client.DefaultModel = "llama3.2";
-        }));
-        var provider = services.BuildServiceProvider();
+        var provider = Router();
         int pid;
         try
         {
@@ -30,6 +24,45 @@ public sealed class OllamaEmbeddedBackendTests
         }
 
         Assert.False(TestSupport.IsAlive(pid));
+    }
+
+    [Fact]
+    public async Task AServerSlowerToStartThanTheProbeTimeout_IsAwaitedUpToItsStartupTimeout_AndServesTheFirstRequest()
+    {
+        // The server listens only 3 s after it starts, the router's probe timeout is 1 s: the first probe
+        // must wait for the start (up to StartupTimeout), not give up after the probe timeout.
+        await using var provider = Router(o => o.Environment["OLLAMA_TEST_START_DELAY_MS"] = "3000", o => o.ProbeTimeout = TimeSpan.FromSeconds(1));
+
+        var response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("late");
+
+        Assert.Equal("You said: late", response.Text);
+        var backend = (OllamaEmbeddedBackend)provider.GetRequiredService<BackendManager>().GetBackend("ollama-embedded");
+        Assert.Contains("starting in 3000 ms", backend.Server.GetRecentOutput());
+        Assert.Equal(OllamaServerState.Running, backend.Server.State);
+    }
+
+    [Fact]
+    public async Task AStartGivenUpByItsCaller_StopsTheProcessBeingStarted()
+    {
+        var options = new OllamaEmbeddedBackendOptions { BinaryPath = TestSupport.TestServerExecutable, StopGracePeriod = TimeSpan.FromSeconds(10) };
+        options.Environment["OLLAMA_TEST_START_DELAY_MS"] = "60000";
+        await using var backend = new OllamaEmbeddedBackend("local", options);
+        using var cts = new CancellationTokenSource();
+        int? pid = null;
+        backend.Server.StateChanged += (_, e) =>
+        {
+            if (e.State == OllamaServerState.Starting)
+            {
+                pid = e.ProcessId;
+                cts.Cancel();
+            }
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => backend.StartAsync(cts.Token));
+
+        Assert.NotNull(pid);
+        Assert.False(TestSupport.IsAlive(pid.Value));
+        Assert.Equal(OllamaServerState.Stopped, backend.Server.State);
     }
 
     [Fact]
@@ -75,5 +108,18 @@ public sealed class OllamaEmbeddedBackendTests
     {
         var ex = Assert.Throws<ArgumentException>(() => new OllamaEmbeddedBackend("local", new OllamaEmbeddedBackendOptions { NumParallel = 0 }));
         Assert.Contains("LocalAI:local:NumParallel", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The router over the embedded backend, with the test server as its <c>ollama</c>.</summary>
+    private static ServiceProvider Router(Action<OllamaEmbeddedBackendOptions>? configure = null, Action<LocalAIOptions>? router = null)
+    {
+        var services = new ServiceCollection();
+        services.AddLocalAI(b => b.AddOllamaEmbedded(o =>
+        {
+            o.BinaryPath = TestSupport.TestServerExecutable;
+            o.Client.DefaultModel = "llama3.2";
+            configure?.Invoke(o);
+        }).Configure(router ?? (_ => { })));
+        return services.BuildServiceProvider();
     }
 }

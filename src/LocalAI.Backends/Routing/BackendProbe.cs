@@ -76,8 +76,61 @@ internal sealed class BackendProbe
 
     private async Task<BackendStatus> ProbeAsync(CancellationToken cancellationToken)
     {
-        var timeout = _options.ProbeTimeout;
         var started = _time.GetTimestamp();
+        var status = await StartAsync(started, cancellationToken).ConfigureAwait(false) ?? await AskAsync(started, cancellationToken).ConfigureAwait(false);
+        if (status.ProbeLatency == TimeSpan.Zero)
+        {
+            status = status with { ProbeLatency = _time.GetElapsedTime(started) };
+        }
+
+        var previous = _status?.IsAvailable;
+        if (status.Models.Count > 0)
+        {
+            _models = status.Models.Select(m => m.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        }
+
+        _status = status;
+        Interlocked.Exchange(ref _statusExpiresTicks, (_time.GetUtcNow() + _options.StatusCacheTtl).UtcTicks);
+        if (previous != status.IsAvailable)
+        {
+            Log.AvailabilityChanged(_logger, Id, status.IsAvailable ? "available" : "unavailable", status.Reason);
+            AvailabilityChanged?.Invoke(status, previous);
+        }
+
+        return status;
+    }
+
+    /// <summary>Awaits the start of a backend that starts something first, within its own startup budget rather than the probe timeout.</summary>
+    /// <returns><see langword="null"/> when the backend is ready or starts nothing; else why it is unavailable.</returns>
+    private async Task<BackendStatus?> StartAsync(long started, CancellationToken cancellationToken)
+    {
+        if (_backend is not IStartableBackend startable)
+        {
+            return null;
+        }
+
+        // The backend enforces its own StartupTimeout and reports why it failed; the probe timeout on top is only a backstop.
+        var budget = startable.StartupTimeout + _options.ProbeTimeout;
+        try
+        {
+            await startable.StartAsync(cancellationToken).WaitAsync(budget, _time, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (TimeoutException)
+        {
+            return BackendStatus.Unavailable(Id, $"did not start within {budget}", _time.GetElapsedTime(started), _time.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.ProbeFailed(_logger, Id, ex);
+            return BackendStatus.Unavailable(Id, ex.Message, _time.GetElapsedTime(started), _time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Asks the backend for its status and models, within the probe timeout.</summary>
+    private async Task<BackendStatus> AskAsync(long started, CancellationToken cancellationToken)
+    {
+        var timeout = _options.ProbeTimeout;
         using var probeCts = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, probeCts.Token);
         BackendStatus status;
@@ -106,25 +159,6 @@ internal sealed class BackendProbe
         {
             Log.ProbeFailed(_logger, Id, ex);
             status = BackendStatus.Unavailable(Id, ex.Message, _time.GetElapsedTime(started), _time.GetUtcNow());
-        }
-
-        if (status.ProbeLatency == TimeSpan.Zero)
-        {
-            status = status with { ProbeLatency = _time.GetElapsedTime(started) };
-        }
-
-        var previous = _status?.IsAvailable;
-        if (status.Models.Count > 0)
-        {
-            _models = status.Models.Select(m => m.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        }
-
-        _status = status;
-        Interlocked.Exchange(ref _statusExpiresTicks, (_time.GetUtcNow() + _options.StatusCacheTtl).UtcTicks);
-        if (previous != status.IsAvailable)
-        {
-            Log.AvailabilityChanged(_logger, Id, status.IsAvailable ? "available" : "unavailable", status.Reason);
-            AvailabilityChanged?.Invoke(status, previous);
         }
 
         return status;

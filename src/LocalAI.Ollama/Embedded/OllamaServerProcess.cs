@@ -97,7 +97,7 @@ public sealed class OllamaServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server unless it runs already, and waits until it answers.</summary>
-    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests; cancelling stops the process being started.</param>
     /// <returns>A task that completes when the server answers.</returns>
     /// <exception cref="BackendUnavailableException">No binary was found or installed, the process exited at once, or it did not answer within <see cref="OllamaEmbeddedBackendOptions.StartupTimeout"/>; the message carries its last output.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -208,7 +208,18 @@ public sealed class OllamaServerProcess : IAsyncDisposable
         _binary ??= await OllamaInstaller.FindOrInstallAsync(_options, _configurationKey, _logger, cancellationToken).ConfigureAwait(false);
         var process = Launch(_binary);
         SetState(OllamaServerState.Starting, process, null);
-        await WaitUntilReadyAsync(process, started, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await WaitUntilReadyAsync(process, started, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // A caller that gives up on the start must not leave a half-started server behind.
+            await StopProcessAsync(process, CancellationToken.None).ConfigureAwait(false);
+            SetState(OllamaServerState.Stopped, process, process.HasExited ? process.ExitCode : null);
+            throw;
+        }
+
         Interlocked.Exchange(ref _restarts, 0);
         SetState(OllamaServerState.Running, process, null);
     }
