@@ -174,5 +174,94 @@ public sealed class EndpointPoolTests
         Assert.Throws<ArgumentException>(() => pool.GetCircuitState(new Worker("stranger")));
     }
 
+    [Fact]
+    public async Task StreamAsync_AFailureBeforeTheFirstItem_MovesToTheNextEndpoint_AndHoldsItsSlotUntilTheEnd()
+    {
+        var (bad, good) = (new Worker("bad"), new Worker("good"));
+        using var pool = new EndpointPool<Worker>([bad, good], new EndpointPoolOptions(), _time);
+        var opened = new List<string>();
+
+        await using var stream = pool.StreamAsync(
+            (w, _) =>
+            {
+                opened.Add(w.Name);
+                return Items(w == bad ? throw new IOException("refused") : ["1", "2"]);
+            },
+            ex => ex is IOException).GetAsyncEnumerator();
+
+        Assert.True(await stream.MoveNextAsync());
+        Assert.Equal("1", stream.Current);
+        Assert.Equal(1, pool.GetInFlight(good));
+        Assert.True(await stream.MoveNextAsync());
+        Assert.False(await stream.MoveNextAsync());
+
+        Assert.Equal(["bad", "good"], opened);
+        Assert.Equal(EndpointCircuitState.Open, pool.GetCircuitState(bad));
+        Assert.Equal(EndpointCircuitState.Closed, pool.GetCircuitState(good));
+        Assert.Equal(0, pool.GetInFlight(good));
+    }
+
+    [Fact]
+    public async Task StreamAsync_AFailureAfterTheFirstItem_IsTheCallers_AndNothingIsRetried()
+    {
+        var (first, second) = (new Worker("first"), new Worker("second"));
+        using var pool = new EndpointPool<Worker>([first, second], new EndpointPoolOptions(), _time);
+        var opened = new List<string>();
+
+        await using var stream = pool.StreamAsync(
+            (w, _) =>
+            {
+                opened.Add(w.Name);
+                return Failing("1", new IOException("dropped"));
+            },
+            ex => ex is IOException).GetAsyncEnumerator();
+
+        Assert.True(await stream.MoveNextAsync());
+        await Assert.ThrowsAsync<IOException>(() => stream.MoveNextAsync().AsTask());
+
+        Assert.Equal(["first"], opened);
+        Assert.Equal(0, pool.GetInFlight(first));
+    }
+
+    [Fact]
+    public async Task StreamAsync_ARequestFailure_IsThrownAtOnce_AndTheStreamIsDisposed()
+    {
+        var (first, second) = (new Worker("first"), new Worker("second"));
+        using var pool = new EndpointPool<Worker>([first, second], new EndpointPoolOptions(), _time);
+        var disposed = 0;
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(async () =>
+        {
+            await foreach (var _ in pool.StreamAsync((_, _) => Failing(null, new ArgumentException("bad request"), () => disposed++), ex => ex is IOException))
+            {
+            }
+        });
+
+        Assert.Equal("bad request", ex.Message);
+        Assert.Equal(1, disposed);
+        Assert.Equal(EndpointCircuitState.Closed, pool.GetCircuitState(first));
+        Assert.Equal(0, pool.GetInFlight(first));
+    }
+
+    private static IAsyncEnumerator<string> Items(string[] items) => items.ToAsyncEnumerable().GetAsyncEnumerator();
+
+    private static async IAsyncEnumerator<string> Failing(string? first, Exception failure, Action? disposed = null)
+    {
+        try
+        {
+            if (first is not null)
+            {
+                yield return first;
+            }
+
+            await Task.Yield();
+            throw failure;
+        }
+        finally
+        {
+            disposed?.Invoke();
+        }
+    }
+
     private sealed record Worker(string Name);
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LocalAI;
 
 /// <summary>The endpoints of one backend (several servers, or several workers of one): hands each request the endpoint with the fewest requests in flight within its concurrency limit, keeps a circuit per endpoint, and retries a request on the next endpoint when one fails it.</summary>
@@ -162,6 +164,21 @@ public sealed class EndpointPool<TEndpoint> : IDisposable
         return RunCoreAsync(open, isEndpointFailure, keepLease: true, cancellationToken);
     }
 
+    /// <summary>Streams one response from the best endpoint, holding a slot until the stream ends: the stream is opened and its first item read on one endpoint, and on the next endpoint when <paramref name="isEndpointFailure"/> says that failed through the endpoint's fault; from the first item on, every failure is the caller's and nothing is retried.</summary>
+    /// <typeparam name="TItem">The item (a chat update).</typeparam>
+    /// <param name="open">Creates the stream on one endpoint, unread (a <see cref="StallTimeoutEnumerator{T}"/> bounds the wait for its first item); it is read and disposed here.</param>
+    /// <param name="isEndpointFailure">Says whether a failure before the first item is the endpoint's (retry elsewhere, count it) rather than the request's (throw at once).</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <returns>The items of the first endpoint that sent one; the endpoint's success is recorded at the first item and again at the end.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="open"/> or <paramref name="isEndpointFailure"/> is <see langword="null"/>.</exception>
+    public IAsyncEnumerable<TItem> StreamAsync<TItem>(
+        Func<TEndpoint, CancellationToken, IAsyncEnumerator<TItem>> open, Func<Exception, bool> isEndpointFailure, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        ArgumentNullException.ThrowIfNull(isEndpointFailure);
+        return StreamCoreAsync(open, isEndpointFailure, cancellationToken);
+    }
+
     /// <summary>Frees the slots' semaphores; the endpoints themselves belong to the caller.</summary>
     public void Dispose()
     {
@@ -203,6 +220,53 @@ public sealed class EndpointPool<TEndpoint> : IDisposable
                 {
                     lease.Dispose();
                 }
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<TItem> StreamCoreAsync<TItem>(
+        Func<TEndpoint, CancellationToken, IAsyncEnumerator<TItem>> open, Func<Exception, bool> isEndpointFailure, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var (lease, stream, any) = await OpenAsync(
+            async (lease, token) =>
+            {
+                var stream = open(lease.Endpoint, token);
+                try
+                {
+                    return (lease, stream, await stream.MoveNextAsync().ConfigureAwait(false));
+                }
+                catch
+                {
+                    await stream.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+            },
+            isEndpointFailure,
+            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!any)
+            {
+                yield break;
+            }
+
+            yield return stream.Current;
+            while (await stream.MoveNextAsync().ConfigureAwait(false))
+            {
+                yield return stream.Current;
+            }
+
+            lease.ReportSuccess();
+        }
+        finally
+        {
+            try
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                lease.Dispose();
             }
         }
     }

@@ -49,36 +49,13 @@ internal sealed class OllamaChatClient : IChatClient
     {
         var checkedMessages = ChatRequestValidation.Validate(messages, options);
         var prepared = Prepare(options);
-        var stream = await _pool.OpenStreamAsync(checkedMessages, prepared, _timeout, cancellationToken).ConfigureAwait(false);
-        try
+        await foreach (var update in _pool.StreamAsync(checkedMessages, prepared, _timeout, cancellationToken).ConfigureAwait(false))
         {
-            yield return stream.Current;
-            while (await stream.MoveNextAsync().ConfigureAwait(false))
-            {
-                yield return stream.Current;
-            }
-        }
-        finally
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
+            yield return update;
         }
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(ChatClientMetadata))
-        {
-            return _metadata;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) => BackendClientServices.Get(this, _metadata, serviceType, serviceKey);
 
     public void Dispose()
     {
