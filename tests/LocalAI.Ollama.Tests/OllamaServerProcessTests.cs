@@ -58,6 +58,109 @@ public sealed class OllamaServerProcessTests : IDisposable
         Assert.Equal(OllamaServerState.Running, server.State);
     }
 
+    [Theory]
+    [InlineData("catch-all")]
+    [InlineData("static files")]
+    public async Task AServerThatIsNotOllamaOnTheConfiguredPort_IsNotAdopted_NorSentThePrompt_AndTheStartFailsNamingThePort(string kind)
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_temp, "www", "api")).Parent!.FullName;
+        File.WriteAllText(Path.Combine(root, "api", "version"), """{"version":"0.12.6"}""");
+        await using var impostor = kind == "catch-all" ? await ImpostorServer.CatchAllAsync() : await ImpostorServer.StaticFilesAsync(root);
+        await using var backend = new OllamaEmbeddedBackend("local", Options(o => o.Port = impostor.Port));
+
+        var ex = await Assert.ThrowsAsync<BackendUnavailableException>(() => backend.GetChatClient("llama3.2").GetResponseAsync("a private prompt"));
+
+        Assert.Contains($"Port {impostor.Port} is held by a server that is not Ollama", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("/api/tags answered", ex.Message, StringComparison.Ordinal);
+        Assert.False(backend.Server.IsAdopted);
+        Assert.Null(backend.Server.ProcessId);
+        Assert.Equal(OllamaServerState.Failed, backend.Server.State);
+        Assert.Equal(["GET /api/version", "GET /api/tags"], impostor.Requests);
+    }
+
+    [Fact]
+    public async Task WithAdoptionOff_APortHeldByAnotherOllama_FailsTheStart_NamingThePortAndTheChildsOwnError()
+    {
+        await using var holder = await OllamaTestServer.StartAsync();
+        await using var server = new OllamaServerProcess(Options(o =>
+        {
+            o.Port = holder.Uri.Port;
+            o.AdoptExisting = false;
+        }));
+
+        var ex = await Assert.ThrowsAsync<BackendUnavailableException>(() => server.StartAsync());
+
+        Assert.Contains($"before it answered on port {holder.Uri.Port}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("address already in use", ex.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(OllamaServerState.Failed, server.State);
+        Assert.Null(server.ProcessId);
+    }
+
+    [Fact]
+    public async Task RestartsThatCannotBindBecauseAnotherServerTookThePort_StopAfterMaxRestarts_AndTheServerIsLeftDownWithTheReason()
+    {
+        var states = Channel.CreateUnbounded<OllamaServerStateChangedEventArgs>();
+        var launches = 0;
+        OllamaTestServer? holder = null;
+        Exception? holderFailure = null;
+        await using var server = new OllamaServerProcess(Options(o =>
+        {
+            o.Port = OllamaServerProcess.FindFreePort();
+            o.AdoptExisting = false;
+            o.RestartDelay = TimeSpan.FromMilliseconds(20);
+            o.MaxRestarts = 2;
+        }));
+        server.StateChanged += (_, e) =>
+        {
+            if (e.State == OllamaServerState.Starting)
+            {
+                Interlocked.Increment(ref launches);
+            }
+
+            if (e.State == OllamaServerState.Restarting && holder is null && holderFailure is null)
+            {
+                // While ours is down (before its restart is even scheduled), another Ollama takes the port.
+                try
+                {
+                    holder = OllamaTestServer.StartAsync(port: server.Port).GetAwaiter().GetResult();
+                }
+                catch (IOException ex)
+                {
+                    holderFailure = ex;
+                }
+            }
+
+            states.Writer.TryWrite(e);
+        };
+        await server.StartAsync();
+
+        try
+        {
+            using (var http = new HttpClient())
+            {
+                await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.PostAsync(new Uri(server.Endpoint, "test/crash?code=9"), null));
+            }
+
+            await NextAsync(states, OllamaServerState.Failed);
+
+            Assert.Null(holderFailure);
+            Assert.NotNull(holder);
+            Assert.Equal(1 + 2, Volatile.Read(ref launches));
+            Assert.Null(server.ProcessId);
+            var ex = await Assert.ThrowsAsync<BackendUnavailableException>(() => server.StartAsync());
+            Assert.Contains($"on port {server.Port} was left down after 2 restarts in a row", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("address already in use", ex.Message, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(1 + 2, Volatile.Read(ref launches));
+        }
+        finally
+        {
+            if (holder is not null)
+            {
+                await holder.DisposeAsync();
+            }
+        }
+    }
+
     [Fact]
     public async Task ACrashedServer_IsRestarted_AndAnswersAgain()
     {

@@ -11,6 +11,7 @@ namespace LocalAI.Ollama;
 public sealed class OllamaServerProcess : IAsyncDisposable
 {
     private const int LogTail = 30;
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly OllamaEmbeddedBackendOptions _options;
     private readonly string _configurationKey;
@@ -24,6 +25,7 @@ public sealed class OllamaServerProcess : IAsyncDisposable
     private string? _binary;
     private bool _adopted;
     private int _restarts;
+    private string? _failure;
     private int _disposed;
     private Task? _restartTask;
 
@@ -99,7 +101,7 @@ public sealed class OllamaServerProcess : IAsyncDisposable
     /// <summary>Starts the server unless it runs already, and waits until it answers.</summary>
     /// <param name="cancellationToken">The token to monitor for cancellation requests; cancelling stops the process being started.</param>
     /// <returns>A task that completes when the server answers.</returns>
-    /// <exception cref="BackendUnavailableException">No binary was found or installed, the process exited at once, or it did not answer within <see cref="OllamaEmbeddedBackendOptions.StartupTimeout"/>; the message carries its last output.</exception>
+    /// <exception cref="BackendUnavailableException">No binary was found or installed, the process exited at once, it did not answer within <see cref="OllamaEmbeddedBackendOptions.StartupTimeout"/>, a server that is not Ollama holds the configured port, or the server was left down after <see cref="OllamaEmbeddedBackendOptions.MaxRestarts"/>; the message carries its last output.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -135,6 +137,12 @@ public sealed class OllamaServerProcess : IAsyncDisposable
                 }
             }
 
+            if (State == OllamaServerState.Failed && _failure is { } failure)
+            {
+                // Left down after MaxRestarts: say why rather than start the same failure again.
+                throw new BackendUnavailableException(failure);
+            }
+
             if (_stopping.IsCancellationRequested)
             {
                 // Started again after a stop: crashes are restarted again.
@@ -142,7 +150,15 @@ public sealed class OllamaServerProcess : IAsyncDisposable
                 _stopping = new CancellationTokenSource();
             }
 
-            await StartCoreAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await StartCoreAsync(restart: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is LocalAIException)
+            {
+                SetState(OllamaServerState.Failed, _process, _process is { HasExited: true } p ? p.ExitCode : null);
+                throw;
+            }
         }
         finally
         {
@@ -156,6 +172,7 @@ public sealed class OllamaServerProcess : IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
+        _failure = null;
         var process = _process;
         if (process is not null)
         {
@@ -194,23 +211,34 @@ public sealed class OllamaServerProcess : IAsyncDisposable
         return port;
     }
 
-    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    private async Task StartCoreAsync(bool restart, CancellationToken cancellationToken)
     {
         var started = _timeProvider.GetTimestamp();
-        if (_options.Port != 0 && _options.AdoptExisting && _process is null && await AnswersAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false))
+        if (_options.Port != 0 && _options.AdoptExisting && _process is null)
         {
-            _adopted = true;
-            Log.ServerAdopted(_logger, Endpoint);
-            SetState(OllamaServerState.Running, null, null);
-            return;
+            var (answer, reason) = await OllamaPortCheck.CheckAsync(Endpoint, ProbeTimeout, cancellationToken).ConfigureAwait(false);
+            if (answer == OllamaPortCheck.Answer.Ollama)
+            {
+                _adopted = true;
+                Log.ServerAdopted(_logger, Endpoint);
+                SetState(OllamaServerState.Running, null, null);
+                return;
+            }
+
+            if (answer == OllamaPortCheck.Answer.NotOllama)
+            {
+                throw new BackendUnavailableException(
+                    $"Port {Port} is held by a server that is not Ollama ({reason}); it was not adopted and nothing was sent to it. Stop that server, or set {_configurationKey}:Port to another port (0 picks a free one).");
+            }
         }
 
         _binary ??= await OllamaInstaller.FindOrInstallAsync(_options, _configurationKey, _logger, cancellationToken).ConfigureAwait(false);
         var process = Launch(_binary);
         SetState(OllamaServerState.Starting, process, null);
+        bool verified;
         try
         {
-            await WaitUntilReadyAsync(process, started, cancellationToken).ConfigureAwait(false);
+            verified = await WaitUntilReadyAsync(process, started, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -220,7 +248,12 @@ public sealed class OllamaServerProcess : IAsyncDisposable
             throw;
         }
 
-        Interlocked.Exchange(ref _restarts, 0);
+        if (verified || !restart)
+        {
+            // Crashes count "in a row" until a server proven to be ours answers (or a caller starts it again).
+            Interlocked.Exchange(ref _restarts, 0);
+        }
+
         SetState(OllamaServerState.Running, process, null);
     }
 
@@ -246,9 +279,12 @@ public sealed class OllamaServerProcess : IAsyncDisposable
         return process;
     }
 
-    private async Task WaitUntilReadyAsync(Process process, long started, CancellationToken cancellationToken)
+    /// <summary>Waits until the child itself answers as Ollama: it is alive, holds the listening socket (where that can be told) and the port answers Ollama's API.</summary>
+    /// <returns><see langword="true"/> when the child was seen holding the socket; <see langword="false"/> where ownership cannot be told (not Linux).</returns>
+    private async Task<bool> WaitUntilReadyAsync(Process process, long started, CancellationToken cancellationToken)
     {
         var deadline = _options.StartupTimeout;
+        string? notReady = null;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -256,38 +292,35 @@ public sealed class OllamaServerProcess : IAsyncDisposable
             {
                 await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
                 throw new BackendUnavailableException(
-                    $"'{_binary} serve' exited with code {process.ExitCode} before it answered on {Endpoint}.{FormatTail()}");
+                    $"'{_binary} serve' exited with code {process.ExitCode} before it answered on port {Port} ({Endpoint}).{FormatTail()}");
             }
 
-            if (await AnswersAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false))
+            var owns = ListeningSocketOwner.Owns(process.Id, Port);
+            if (owns == false)
             {
-                Log.ServerReady(_logger, Endpoint, _timeProvider.GetElapsedTime(started));
-                return;
+                notReady = $" Port {Port} was not held by it (pid {process.Id}).";
+            }
+            else
+            {
+                var (answer, reason) = await OllamaPortCheck.CheckAsync(Endpoint, ProbeTimeout, cancellationToken).ConfigureAwait(false);
+                if (answer == OllamaPortCheck.Answer.Ollama && !process.HasExited)
+                {
+                    Log.ServerReady(_logger, Endpoint, _timeProvider.GetElapsedTime(started));
+                    return owns == true;
+                }
+
+                notReady = reason is null ? null : $" The port answered, but not as Ollama: {reason}.";
             }
 
             if (_timeProvider.GetElapsedTime(started) > deadline)
             {
                 await StopProcessAsync(process, CancellationToken.None).ConfigureAwait(false);
                 throw new BackendUnavailableException(
-                    $"'{_binary} serve' did not answer on {Endpoint} within {deadline}; it was stopped. Raise {_configurationKey}:StartupTimeout if the machine is slow.{FormatTail()}");
+                    $"'{_binary} serve' did not answer on {Endpoint} within {deadline}; it was stopped.{notReady} Raise {_configurationKey}:StartupTimeout if the machine is slow.{FormatTail()}");
             }
 
             var exited = process.WaitForExitAsync(cancellationToken);
             await Task.WhenAny(exited, Task.Delay(TimeSpan.FromMilliseconds(50), _timeProvider, cancellationToken)).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<bool> AnswersAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = timeout }) { Timeout = timeout };
-        try
-        {
-            using var response = await http.GetAsync(new Uri(Endpoint, "api/version"), cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return false;
         }
     }
 
@@ -318,43 +351,65 @@ public sealed class OllamaServerProcess : IAsyncDisposable
             return;
         }
 
-        var attempt = Interlocked.Increment(ref _restarts);
         var exitCode = process.ExitCode;
-        if (attempt > _options.MaxRestarts)
+        if (ScheduleRestart(process, exitCode, $"it exited with code {exitCode}.{FormatTail()}") is { } delay)
         {
-            SetState(OllamaServerState.Failed, process, exitCode);
-            return;
+            Log.ServerCrashed(_logger, process.Id, exitCode, delay, Volatile.Read(ref _restarts));
+            _restartTask = RestartAsync(delay);
         }
-
-        var delay = TimeSpan.FromTicks(Math.Min(_options.MaxRestartDelay.Ticks, _options.RestartDelay.Ticks * (1L << Math.Min(attempt - 1, 20))));
-        Log.ServerCrashed(_logger, process.Id, exitCode, delay, attempt);
-        SetState(OllamaServerState.Restarting, process, exitCode, attempt);
-        _restartTask = RestartAsync(delay);
     }
 
+    /// <summary>Counts one more failure in a row: the backoff before the next restart, or <see langword="null"/> when <see cref="OllamaEmbeddedBackendOptions.MaxRestarts"/> is spent and the server is left down (<see cref="OllamaServerState.Failed"/>) with <paramref name="reason"/>.</summary>
+    private TimeSpan? ScheduleRestart(Process? process, int? exitCode, string reason)
+    {
+        var attempt = Interlocked.Increment(ref _restarts);
+        if (attempt > _options.MaxRestarts)
+        {
+            _failure = $"'{_binary} serve' on port {Port} was left down after {_options.MaxRestarts} restarts in a row ({_configurationKey}:MaxRestarts); the last time {reason}";
+            SetState(OllamaServerState.Failed, process, exitCode);
+            return null;
+        }
+
+        SetState(OllamaServerState.Restarting, process, exitCode, attempt);
+        return TimeSpan.FromTicks(Math.Min(_options.MaxRestartDelay.Ticks, _options.RestartDelay.Ticks * (1L << Math.Min(attempt - 1, 20))));
+    }
+
+    /// <summary>Restarts after the backoff; a restart that does not come up counts as one more failure in a row and is tried again, until <see cref="OllamaEmbeddedBackendOptions.MaxRestarts"/>.</summary>
     private async Task RestartAsync(TimeSpan delay)
     {
-        try
+        while (true)
         {
-            await Task.Delay(delay, _timeProvider, _stopping.Token).ConfigureAwait(false);
-            await _startGate.WaitAsync(_stopping.Token).ConfigureAwait(false);
             try
             {
-                await StartCoreAsync(_stopping.Token).ConfigureAwait(false);
+                await Task.Delay(delay, _timeProvider, _stopping.Token).ConfigureAwait(false);
+                await _startGate.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                try
+                {
+                    await StartCoreAsync(restart: true, _stopping.Token).ConfigureAwait(false);
+                    return;
+                }
+                finally
+                {
+                    _startGate.Release();
+                }
             }
-            finally
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
-                _startGate.Release();
+                // Stopped during the backoff or the start.
+                return;
             }
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            // Stopped during the backoff.
-        }
-        catch (Exception ex) when (ex is LocalAIException or IOException or System.ComponentModel.Win32Exception)
-        {
-            Log.RestartFailed(_logger, ex);
-            SetState(OllamaServerState.Failed, _process, _process is { HasExited: true } p ? p.ExitCode : null);
+            catch (Exception ex) when (ex is LocalAIException or IOException or System.ComponentModel.Win32Exception)
+            {
+                Log.RestartFailed(_logger, ex);
+                var process = _process;
+                int? exitCode = process is { HasExited: true } p ? p.ExitCode : null;
+                if (ScheduleRestart(process, exitCode, ex.Message) is not { } next)
+                {
+                    return;
+                }
+
+                delay = next;
+            }
         }
     }
 
