@@ -38,7 +38,7 @@ public sealed class CouncilOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool UseJsonSchemaForReviews { get; set; } = true;
 
-    /// <summary>Gets or sets the seed of the per-reviewer shuffling of responses, for reproducible runs.</summary>
+    /// <summary>Gets or sets the seed of the per-reviewer shuffling of responses and of the prompts' data-marker codes, for reproducible runs (the same prompts every session).</summary>
     /// <value>The default value is <see langword="null"/>: a new random order every session.</value>
     public int? ShuffleSeed { get; set; }
 }

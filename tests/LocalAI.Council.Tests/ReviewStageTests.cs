@@ -74,6 +74,27 @@ public sealed class ReviewStageTests
     }
 
     [Fact]
+    public async Task WithASeed_EveryReviewAndChairmanPrompt_IsTheSameInEverySession()
+    {
+        static async Task<List<string>> Prompts(int seed)
+        {
+            var (clients, options) = FiveAgents(seed);
+            using var council = new ChatCouncil(options);
+            await council.RunAsync(Question).Within();
+            return clients.SelectMany(c => c.Calls).Where(c => c.Kind is CallKind.Review or CallKind.Synthesis)
+                .Select(c => c.Client + "|" + c.UserPrompt).Order(StringComparer.Ordinal).ToList();
+        }
+
+        var first = await Prompts(7);
+        var again = await Prompts(7);
+        var other = await Prompts(8);
+
+        Assert.Equal(6, first.Count);
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+    }
+
+    [Fact]
     public async Task ModelNamesInsideAnswers_AreRedactedInReviewPrompts()
     {
         var a = Script.Agent("a", "As llama3.2:1b I think merge sort. agent_2 is wrong.");

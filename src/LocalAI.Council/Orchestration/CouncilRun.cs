@@ -18,6 +18,9 @@ internal sealed class CouncilRun
     private readonly List<CouncilGeneration> _generations = [];
     private readonly List<CouncilFailure> _failures = [];
     private readonly long _startTimestamp;
+
+    // With a shuffle seed the prompts' data markers are drawn from it too, so a seeded session sends the same prompts every time.
+    private readonly Random? _nonces;
     private Exception? _firstOpinionError;
     private CouncilOpinion[] _opinions = [];
     private CouncilReview[] _reviews = [];
@@ -36,6 +39,7 @@ internal sealed class CouncilRun
         SessionId = Guid.NewGuid().ToString("N");
         StartedAt = _time.GetUtcNow();
         _startTimestamp = _time.GetTimestamp();
+        _nonces = council.Options.ShuffleSeed is { } seed ? new Random(unchecked(seed ^ 0x6E6F6E63)) : null;
     }
 
     public string SessionId { get; }
@@ -128,19 +132,22 @@ internal sealed class CouncilRun
         {
             var others = answered.Where(o => !string.Equals(o.AgentId, reviewer.AgentId, StringComparison.Ordinal)).ToArray();
             random.Shuffle(others);
-            tasks.Add(ReviewAsync(_council.Agent(reviewer.AgentId), others, names, cancellationToken));
+            tasks.Add(ReviewAsync(_council.Agent(reviewer.AgentId), others, names, NonceSource(), cancellationToken));
         }
 
         _reviews = await Task.WhenAll(tasks).ConfigureAwait(false);
         _stage2Wall = _time.GetElapsedTime(start);
     }
 
-    private async Task<CouncilReview> ReviewAsync(ResolvedAgent reviewer, CouncilOpinion[] others, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    /// <summary>A source of data-marker codes for one prompt: seeded from the session's seed in call order, or <see langword="null"/> for <see cref="Random.Shared"/>.</summary>
+    private Random? NonceSource() => _nonces is null ? null : new Random(_nonces.Next());
+
+    private async Task<CouncilReview> ReviewAsync(ResolvedAgent reviewer, CouncilOpinion[] others, IReadOnlyCollection<string> names, Random? nonces, CancellationToken cancellationToken)
     {
         var labelled = others.Select((o, i) => (Label: ReviewPrompt.Label(i), Opinion: o)).ToList();
         var labels = labelled.Select(l => l.Label).ToList();
         var labelMap = labelled.ToDictionary(l => l.Label, l => l.Opinion.AgentId, StringComparer.Ordinal);
-        var messages = ReviewPrompt.Build(_question, labelled.Select(l => (l.Label, l.Opinion.Text!)).ToList(), names);
+        var messages = ReviewPrompt.Build(_question, labelled.Select(l => (l.Label, l.Opinion.Text!)).ToList(), names, nonces);
         var options = reviewer.NewOptions();
         options.ResponseFormat = _council.Options.UseJsonSchemaForReviews ? ReviewPrompt.SchemaFormat(labels.Count) : ChatResponseFormat.Json;
 
@@ -218,7 +225,7 @@ internal sealed class CouncilRun
         var start = _time.GetTimestamp();
         try
         {
-            var messages = ChairmanPrompt.Build(_question, answered, _ranking);
+            var messages = ChairmanPrompt.Build(_question, answered, _ranking, NonceSource());
             var chairman = _council.Chairman.WithId(ChairmanId);
             var (text, outcome) = await StreamAsync(chairman, "synthesis", messages, isFallback: false, cancellationToken).ConfigureAwait(false);
             if (outcome.Succeeded)

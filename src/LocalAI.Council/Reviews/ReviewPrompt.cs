@@ -39,12 +39,13 @@ internal static class ReviewPrompt
     }
 
     /// <summary>A code for the data markers that occurs in none of the texts, so no text can close or forge a block.</summary>
-    /// <remarks>Safety comes from the check, not from secrecy: the texts were written before the code was drawn.</remarks>
-    public static string NewNonce(string question, IEnumerable<string> texts)
+    /// <remarks>Safety comes from the check, not from secrecy: the texts were written before the code was drawn, so a seeded <paramref name="random"/> (for reproducible prompts) is as safe.</remarks>
+    public static string NewNonce(string question, IEnumerable<string> texts, Random? random = null)
     {
+        random ??= Random.Shared;
         while (true)
         {
-            var nonce = Random.Shared.NextInt64().ToString("x16", CultureInfo.InvariantCulture);
+            var nonce = random.NextInt64().ToString("x16", CultureInfo.InvariantCulture);
             if (!question.Contains(nonce, StringComparison.OrdinalIgnoreCase) && !texts.Any(t => t.Contains(nonce, StringComparison.OrdinalIgnoreCase)))
             {
                 return nonce;
@@ -52,10 +53,10 @@ internal static class ReviewPrompt
         }
     }
 
-    public static List<ChatMessage> Build(string question, IReadOnlyList<(string Label, string Text)> responses, IReadOnlyCollection<string> identifyingNames)
+    public static List<ChatMessage> Build(string question, IReadOnlyList<(string Label, string Text)> responses, IReadOnlyCollection<string> identifyingNames, Random? random = null)
     {
         var texts = responses.Select(r => Redact(r.Text, identifyingNames)).ToList();
-        var nonce = NewNonce(question, texts);
+        var nonce = NewNonce(question, texts, random);
         var labels = string.Join(", ", responses.Select(r => r.Label));
         var sb = new StringBuilder();
         sb.Append("Below are a question and ").Append(responses.Count).Append(" anonymous answers to it, labelled ").Append(labels).Append(". ")
