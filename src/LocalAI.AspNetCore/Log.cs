@@ -22,4 +22,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8006, Level = LogLevel.Warning, Message = "{Path}: refused a request without a valid API key")]
     public static partial void Unauthorized(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 8007, Level = LogLevel.Warning, Message = "A council session failed")]
+    public static partial void CouncilFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 8008, Level = LogLevel.Information, Message = "{Path}: the WebSocket client closed the connection; the council session was stopped")]
+    public static partial void WebSocketClosed(ILogger logger, string path);
 }

@@ -24,6 +24,7 @@ internal static class ErrorMapping
             backends: mismatch.InnerException is NoBackendAvailableException inner ? Reasons(inner) : null),
         BackendUnavailableException unavailable => new HttpError(StatusCodes.Status503ServiceUnavailable, unavailable.Message, code: "backend_unavailable"),
         BackendProtocolException protocol => new HttpError(StatusCodes.Status502BadGateway, protocol.Message, code: protocol.ErrorCode ?? "backend_protocol_error"),
+        LocalAI.Council.CouncilFailedException failed => new HttpError(StatusCodes.Status503ServiceUnavailable, failed.Message, code: "council_failed"),
         InvalidModelFileException invalid => new HttpError(StatusCodes.Status503ServiceUnavailable, invalid.Message, code: "invalid_model_file"),
         ArgumentException argument => new HttpError(StatusCodes.Status400BadRequest, argument.Message, argument.ParamName, "invalid_value"),
         NotSupportedException unsupported => new HttpError(StatusCodes.Status400BadRequest, unsupported.Message, code: "not_supported"),

@@ -15,8 +15,8 @@ public static class LocalAIManagementEndpointRouteBuilderExtensions
     /// <item><term><c>GET {prefix}/models</c></term><description>the models of every backend, grouped by backend</description></item>
     /// <item><term><c>POST {prefix}/models/pull</c></term><description><c>{"backend","model"}</c>; server-sent <c>progress</c> events, then <c>done</c> or <c>error</c>; aborting the request cancels the pull</description></item>
     /// <item><term><c>DELETE {prefix}/backends/{id}/models/{model}</c></term><description>deletes an installed model (204)</description></item>
-    /// <item><term><c>POST {prefix}/council/sessions</c></term><description><c>{"question","agents":[{"backend","model"}],"chairman","maxOutputTokens"}</c>; the session's events as server-sent events as they happen</description></item>
     /// </list>
+    /// The council's endpoints (<c>/api/council</c>, <c>/api/council/stream</c>, <c>/api/council/ws</c>) are mapped by <see cref="LocalAIEndpointRouteBuilderExtensions.MapLocalAI"/>.
     /// </remarks>
     /// <param name="endpoints">The endpoint route builder.</param>
     /// <param name="prefix">The route prefix.</param>
@@ -33,7 +33,6 @@ public static class LocalAIManagementEndpointRouteBuilderExtensions
         group.MapGet("/models", ManagementHandlers.GetModelsAsync);
         group.MapPost("/models/pull", ManagementHandlers.PullAsync);
         group.MapDelete("/backends/{id}/models/{**model}", ManagementHandlers.DeleteAsync);
-        group.MapPost("/council/sessions", ManagementHandlers.CouncilAsync);
         return group;
     }
 }

@@ -1,7 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using LocalAI.Council;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
@@ -118,27 +117,6 @@ internal static class ManagementHandlers
         ManagementLog.Deleted(logger, model, backend.Id);
         feed.Notify();
         return TypedResults.NoContent();
-    }
-
-    public static async Task<IResult> CouncilAsync(HttpRequest request, BackendManager manager, IServiceProvider services, TimeProvider timeProvider, ILoggerFactory loggers, CancellationToken cancellationToken)
-    {
-        CouncilSessionRequest? body;
-        try
-        {
-            body = await request.ReadFromJsonAsync(Json.CouncilSessionRequest, cancellationToken).ConfigureAwait(false);
-        }
-        catch (JsonException ex)
-        {
-            return Error(StatusCodes.Status400BadRequest, new ArgumentException($"The body is not valid JSON: {ex.Message}"));
-        }
-
-        if (CouncilSessionStream.TryBuild(body, manager, out var error) is not { } options)
-        {
-            return Error(StatusCodes.Status400BadRequest, new ArgumentException(error));
-        }
-
-        var council = new ChatCouncil(options, services, timeProvider, loggers.CreateLogger<ChatCouncil>());
-        return TypedResults.ServerSentEvents(CouncilSessionStream.RunAsync(council, body!.Question!, loggers.CreateLogger<ChatCouncil>(), cancellationToken));
     }
 
     private static async IAsyncEnumerable<SseItem<string>> BackendEventsAsync(BackendStatusFeed feed, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -10,5 +10,4 @@ namespace LocalAI.AspNetCore;
 [JsonSerializable(typeof(PullModelRequest))]
 [JsonSerializable(typeof(PullProgressView))]
 [JsonSerializable(typeof(ManagementError))]
-[JsonSerializable(typeof(CouncilSessionRequest))]
 internal sealed partial class ManagementJsonContext : JsonSerializerContext;

@@ -22,7 +22,4 @@ internal static partial class ManagementLog
 
     [LoggerMessage(8105, LogLevel.Information, "Deleted model {Model} on backend {BackendId}")]
     public static partial void Deleted(ILogger logger, string model, string backendId);
-
-    [LoggerMessage(8106, LogLevel.Warning, "A council session failed")]
-    public static partial void CouncilFailed(ILogger logger, Exception exception);
 }

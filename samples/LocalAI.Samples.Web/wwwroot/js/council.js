@@ -106,7 +106,7 @@ async function run(output, request, signal) {
   const reviews = [];
 
   try {
-    const response = await fetch('api/council/sessions', {
+    const response = await fetch('api/council/stream', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(request),
