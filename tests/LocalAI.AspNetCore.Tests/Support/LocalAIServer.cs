@@ -36,7 +36,11 @@ public sealed class LocalAIServer : IAsyncDisposable
     public IEmbeddingGenerator<string, Embedding<float>> InProcessEmbeddings => Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
 
     public static async Task<LocalAIServer> StartAsync(
-        Action<ILocalAIBuilder> backends, Action<LocalAIServerOptions>? server = null, Action<WebApplication>? map = null, TimeProvider? time = null)
+        Action<ILocalAIBuilder> backends,
+        Action<LocalAIServerOptions>? server = null,
+        Action<WebApplication>? map = null,
+        TimeProvider? time = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         if (time is not null)
@@ -49,6 +53,7 @@ public sealed class LocalAIServer : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddLocalAI(backends);
         builder.Services.AddLocalAIServer(o => server?.Invoke(o));
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         if (map is null)
         {
