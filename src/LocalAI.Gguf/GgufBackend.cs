@@ -116,15 +116,9 @@ public sealed class GgufBackend : ILocalBackend, IModelDeleter
                     }
                 }
 
-                foreach (var entry in _catalog.Downloadable.Entries)
-                {
-                    if (_catalog.InstalledPath(entry) is not { } installed || !File.Exists(installed))
-                    {
-                        models.Add(entry.ToModelInfo(Id, isInstalled: false) with { Capabilities = entry.Capabilities | (entry.EmbeddingDimensions is null ? BackendCapabilities.JsonOutput : BackendCapabilities.None) });
-                    }
-                }
-
-                return (IReadOnlyList<LocalModelInfo>)models;
+                // A chat model this backend would download gets JSON output by grammar, as an installed one does.
+                return (IReadOnlyList<LocalModelInfo>)[.. _catalog.Downloadable.Complete(Id, models, _catalog.Describes)
+                    .Select(m => m is { IsInstalled: false, EmbeddingDimensions: null } ? m with { Capabilities = m.Capabilities | BackendCapabilities.JsonOutput } : m)];
             },
             cancellationToken).ConfigureAwait(false);
     }

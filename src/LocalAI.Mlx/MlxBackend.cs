@@ -11,8 +11,11 @@ public sealed class MlxBackend : ILocalBackend
     /// <summary>The id <c>AddMlx()</c> registers the backend under, and the name of its configuration section (<c>LocalAI:mlx</c>).</summary>
     public const string DefaultId = "mlx";
 
+    private const string CatalogKind = "mlx";
+
     private readonly MlxBackendOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly ModelCatalog _catalog;
 
     /// <summary>Initializes a new instance of the <see cref="MlxBackend"/> class; the sidecar starts on first use.</summary>
     /// <param name="id">The backend id: the name the router reports and the configuration section <c>LocalAI:&lt;id&gt;</c>.</param>
@@ -29,6 +32,7 @@ public sealed class MlxBackend : ILocalBackend
         Id = id;
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _catalog = ModelCatalog.Create(CatalogKind, options.Catalog);
         Sidecar = new MlxSidecar(id, options, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<MlxBackend>(), _timeProvider);
     }
 
@@ -73,10 +77,11 @@ public sealed class MlxBackend : ILocalBackend
     }
 
     /// <inheritdoc/>
+    /// <remarks>The models the sidecar lists (the Hugging Face cache, the defaults, what is loaded), with the catalog's description, tags and role where it has an entry; then the catalog's models the sidecar does not list, with <see cref="LocalModelInfo.IsInstalled"/> <see langword="false"/>.</remarks>
     public async Task<IReadOnlyList<LocalModelInfo>> ListModelsAsync(CancellationToken cancellationToken = default)
     {
         var answer = await Sidecar.SendAsync("list_models", null, null, cancellationToken).ConfigureAwait(false);
-        return (answer.Models ?? []).Where(m => m.Id is not null).Select(ToModelInfo).ToList();
+        return _catalog.Complete(Id, (answer.Models ?? []).Where(m => m.Id is not null).Select(ToModelInfo));
     }
 
     /// <inheritdoc/>

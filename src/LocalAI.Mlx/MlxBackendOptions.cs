@@ -78,4 +78,8 @@ public sealed class MlxBackendOptions
     /// <summary>Gets or sets the longest request line the sidecar accepts; a longer one fails with an error, the server lives on.</summary>
     /// <value>The default value is 16 MiB.</value>
     public int MaxRequestLineBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Gets or sets how configuration changes the built-in catalog of MLX models, which <see cref="MlxBackend.ListModelsAsync"/> lists when the sidecar does not and whose descriptions, tags and roles it adds to those the sidecar lists.</summary>
+    /// <value>The default value is the built-in catalog unchanged.</value>
+    public ModelCatalogOptions Catalog { get; set; } = new();
 }

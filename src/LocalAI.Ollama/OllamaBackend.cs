@@ -13,11 +13,14 @@ public sealed class OllamaBackend : ILocalBackend, IModelDeleter, IDisposable
     /// <summary>The id <c>AddOllama()</c> registers the backend under, and the name of its configuration section (<c>LocalAI:ollama</c>).</summary>
     public const string DefaultId = "ollama";
 
+    private const string CatalogKind = "ollama";
+
     private readonly OllamaBackendOptions _options;
     private readonly OllamaEndpointPool _pool;
     private readonly OllamaErrors _errors;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
+    private readonly ModelCatalog _catalog;
     private readonly SemaphoreSlim _describing = new(1, 1);
     private readonly ConcurrentDictionary<string, int> _embeddingDimensions = new(StringComparer.OrdinalIgnoreCase);
 
@@ -45,6 +48,7 @@ public sealed class OllamaBackend : ILocalBackend, IModelDeleter, IDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _errors = new OllamaErrors(id, configurationKey);
         _pool = new OllamaEndpointPool(_errors, options, _timeProvider);
+        _catalog = ModelCatalog.Create(CatalogKind, options.Catalog);
         if (options.EmbeddingDimensions is { } dimensions)
         {
             _embeddingDimensions[options.EmbeddingModel] = dimensions;
@@ -91,6 +95,7 @@ public sealed class OllamaBackend : ILocalBackend, IModelDeleter, IDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>The models the servers have installed, by name, with the catalog's description, tags and role where it has an entry (<c>phi3.5</c> is <c>phi3.5:latest</c>); then the catalog's models no server has, with <see cref="LocalModelInfo.IsInstalled"/> <see langword="false"/>.</remarks>
     public async Task<IReadOnlyList<LocalModelInfo>> ListModelsAsync(CancellationToken cancellationToken = default)
     {
         var merged = new Dictionary<string, LocalModelInfo>(StringComparer.OrdinalIgnoreCase);
@@ -121,7 +126,7 @@ public sealed class OllamaBackend : ILocalBackend, IModelDeleter, IDisposable
             throw lastError;
         }
 
-        return [.. merged.Values.OrderBy(m => m.Id, StringComparer.OrdinalIgnoreCase)];
+        return _catalog.Complete(Id, merged.Values.OrderBy(m => m.Id, StringComparer.OrdinalIgnoreCase), static (entry, model) => OllamaModelMapping.SameModel(entry.Id, model.Id));
     }
 
     /// <summary>Describes one installed model (<c>/api/show</c>): family, parameter size, quantization, context length, embedding dimensions.</summary>

@@ -51,6 +51,10 @@ public sealed class OllamaBackendOptions
     /// <value>The default value is <see langword="true"/>; the model must be a vision model.</value>
     public bool EnableVision { get; set; } = true;
 
+    /// <summary>Gets or sets how configuration changes the built-in catalog of Ollama models, which <see cref="OllamaBackend.ListModelsAsync"/> lists when they are not installed and whose descriptions, tags and roles it adds to installed ones.</summary>
+    /// <value>The default value is the built-in catalog unchanged.</value>
+    public ModelCatalogOptions Catalog { get; set; } = new();
+
     /// <summary>Returns the endpoints in force: <see cref="Endpoints"/>, else <see cref="Endpoint"/>, else <c>OLLAMA_HOST</c>, else <c>http://127.0.0.1:11434</c>.</summary>
     /// <returns>At least one endpoint.</returns>
     internal IReadOnlyList<Uri> ResolveEndpoints()

@@ -45,6 +45,7 @@ public sealed class OllamaEmbeddedBackend : ILocalBackend, IModelDeleter, IStart
             GenerationTimeout = client.GenerationTimeout,
             ConnectTimeout = client.ConnectTimeout,
             EnableVision = client.EnableVision,
+            Catalog = client.Catalog,
         };
         _inner = new OllamaBackend(id, clientOptions, $"LocalAI:{id}:Client", loggerFactory, _timeProvider);
     }

@@ -122,12 +122,8 @@ public sealed class OnnxBackend : ILocalBackend, IModelDeleter
             var (dimensions, family, maxLength, maxLengthSource) = SentenceEncoderConfigReader.ReadSummary(folder, _options);
             var generator = FindGenerator(folder);
             var loaded = generator?.Encoder?.Config;
-            var entry = _catalog.Find(id);
             models.Add(new LocalModelInfo(id, Id)
             {
-                Description = entry?.Description,
-                Tags = entry is null ? [] : [.. entry.Tags],
-                Role = entry?.Role,
                 SizeBytes = new FileInfo(ModelFolder.FindOnnxFile(folder)!).Length,
                 Family = family,
                 ContextLength = loaded?.MaxSequenceLength ?? maxLength,
@@ -139,15 +135,7 @@ public sealed class OnnxBackend : ILocalBackend, IModelDeleter
             });
         }
 
-        foreach (var entry in _catalog.Entries)
-        {
-            if (!folders.Keys.Any(k => string.Equals(k, entry.Id, StringComparison.OrdinalIgnoreCase)))
-            {
-                models.Add(entry.ToModelInfo(Id, isInstalled: false));
-            }
-        }
-
-        return Task.FromResult<IReadOnlyList<LocalModelInfo>>(models);
+        return Task.FromResult(_catalog.Complete(Id, models));
     }
 
     /// <inheritdoc/>

@@ -96,5 +96,45 @@ public sealed class ModelCatalogTests
         Assert.Equal("embeddings", info.Role);
     }
 
+    [Fact]
+    public void Complete_adds_the_catalogs_words_to_listed_models_and_lists_the_other_entries_as_not_installed()
+    {
+        var catalog = ModelCatalog.Create("test", new ModelCatalogOptions
+        {
+            ReplaceBuiltIn = true,
+            Entries =
+            {
+                new ModelCatalogEntry { Id = "Listed", Description = "from the catalog", Tags = { "small" }, Role = "review", ContextLength = 99 },
+                new ModelCatalogEntry { Id = "own-words", Description = "from the catalog", Tags = { "catalog" }, Role = "chairman" },
+                new ModelCatalogEntry { Id = "absent", Description = "not here", Role = "backup", EmbeddingDimensions = 8, SizeBytes = 1234 },
+            },
+        });
+        LocalModelInfo[] listed =
+        [
+            new("listed", "b") { ContextLength = 7, IsLoaded = true },
+            new("own-words", "b") { Description = "the backend's own", Tags = ["mine"], Role = "opinions" },
+            new("unknown", "b"),
+        ];
+
+        var models = catalog.Complete("b", listed);
+
+        Assert.Equal(["listed", "own-words", "unknown", "absent"], models.Select(m => m.Id));
+        Assert.Equal(("from the catalog", "small", "review", 7, true, true), (models[0].Description, Assert.Single(models[0].Tags), models[0].Role, models[0].ContextLength, models[0].IsInstalled, models[0].IsLoaded));
+        Assert.Equal(("the backend's own", "mine", "opinions"), (models[1].Description, Assert.Single(models[1].Tags), models[1].Role));
+        Assert.Equal(listed[2], models[2]);
+        Assert.Equal(("b", false, "not here", "backup", 8, 1234L), (models[3].BackendId, models[3].IsInstalled, models[3].Description, models[3].Role, models[3].EmbeddingDimensions, models[3].SizeBytes));
+    }
+
+    [Fact]
+    public void Complete_matches_by_the_backends_own_rule()
+    {
+        var catalog = ModelCatalog.Create("test", new ModelCatalogOptions { ReplaceBuiltIn = true, Entries = { new ModelCatalogEntry { Id = "tiny", Role = "backup", Files = { new ModelCatalogFile { Path = "dir/tiny-q4.gguf" } } } } });
+
+        var models = catalog.Complete("b", [new LocalModelInfo("tiny-q4.gguf", "b")], (entry, model) => Path.GetFileName(entry.Files[0].Path) == model.Id);
+
+        Assert.Equal("backup", Assert.Single(models).Role);
+        Assert.Equal(2, catalog.Complete("b", [new LocalModelInfo("tiny-q4.gguf", "b")]).Count);
+    }
+
     private static IEnumerable<string> Ids(string kind) => ModelCatalog.Create(kind).Entries.Select(e => e.Id);
 }

@@ -312,6 +312,19 @@ public sealed class FallbackChatClientTests
     }
 
     [Fact]
+    public async Task ModelId_ACatalogModelThatIsNotInstalledDoesNotPreferTheBackendThatListsIt()
+    {
+        var a = new FakeBackend("a") { CatalogModels = { new LocalModelInfo("qwen2.5:0.5b", "a") { IsInstalled = false } }, Chat = { Reply = "from a" } };
+        var b = new FakeBackend("b") { Models = { "qwen2.5:0.5b" }, Chat = { Reply = "from b" } };
+        var (manager, router) = Router.Create(Router.NewClock(), a, b);
+        await manager.InitializeAsync();
+
+        var response = await router.GetResponseAsync("hi", new ChatOptions { ModelId = "qwen2.5:0.5b" });
+
+        Assert.Equal("from b", response.Text);
+    }
+
+    [Fact]
     public async Task ServingBackend_IsAnActivityTag()
     {
         var a = new FakeBackend("a");

@@ -165,6 +165,26 @@ public sealed class MlxBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Models_the_sidecar_lists_gain_the_catalogs_words_and_catalog_models_it_does_not_list_follow_as_not_installed()
+    {
+        var options = TestPaths.DeterministicOptions();
+        options.Catalog.Entries.Add(new ModelCatalogEntry { Id = "test-embed-384", Description = "the test engine's embedder", Tags = { "test" }, Role = "embeddings", EmbeddingDimensions = 384 });
+        await using var backend = new MlxBackend(MlxBackend.DefaultId, options, _logger);
+
+        var models = await backend.ListModelsAsync();
+
+        Assert.Equal(["echo", "count", "hang", "test-embed-384"], models.Where(m => m.IsInstalled).Select(m => m.Id));
+        var embed = Assert.Single(models, m => m.Id == "test-embed-384");
+        Assert.Equal(("the test engine's embedder", "test", "embeddings", 384), (embed.Description, Assert.Single(embed.Tags), embed.Role, embed.EmbeddingDimensions));
+        Assert.Equal(
+            ["mlx-community/all-MiniLM-L6-v2-4bit", "mlx-community/Llama-3.2-3B-Instruct-4bit", "mlx-community/pixtral-12b-4bit"],
+            models.Where(m => !m.IsInstalled).Select(m => m.Id));
+        var chairman = Assert.Single(models, m => m.Id == "mlx-community/Llama-3.2-3B-Instruct-4bit");
+        Assert.Equal(("mlx", "chairman", BackendCapabilities.Chat | BackendCapabilities.Streaming), (chairman.BackendId, chairman.Role, chairman.Capabilities));
+        Assert.NotNull(chairman.Description);
+    }
+
+    [Fact]
     public async Task Download_reports_forward_progress_and_completion()
     {
         var reports = new List<ModelDownloadProgress>();

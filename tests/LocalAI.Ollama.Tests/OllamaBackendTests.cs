@@ -49,6 +49,44 @@ public sealed class OllamaBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListModelsAsync_ListsTheCatalogsModelsThatAreNotInstalledAfterTheInstalledOnes()
+    {
+        await using var backend = TestSupport.CreateBackend(_server);
+
+        var models = await backend.ListModelsAsync();
+
+        Assert.Equal(["llama3.2:latest", "llava:7b", "nomic-embed-text:latest"], models.Where(m => m.IsInstalled).Select(m => m.Id));
+        Assert.Equal(ModelCatalog.Create("ollama").Entries.Select(e => e.Id), models.Where(m => !m.IsInstalled).Select(m => m.Id));
+        var qwen = models.Single(m => m.Id == "qwen2.5:0.5b");
+        Assert.Equal(("ollama", "fast opinions", false, false), (qwen.BackendId, qwen.Role, qwen.IsLoaded, string.IsNullOrEmpty(qwen.Description)));
+        Assert.Equal(384, models.Single(m => m.Id == "all-minilm:l6-v2").EmbeddingDimensions);
+        Assert.Equal(BackendCapabilities.Embeddings, models.Single(m => m.Id == "all-minilm:l6-v2").Capabilities);
+    }
+
+    [Fact]
+    public async Task ListModelsAsync_DescribesAnInstalledCatalogModelOnce_AnUntaggedIdMeaningLatest()
+    {
+        await using var backend = TestSupport.CreateBackend(_server, o =>
+        {
+            o.Catalog.ReplaceBuiltIn = true;
+            o.Catalog.Entries.Add(new ModelCatalogEntry { Id = "LLAMA3.2", Description = "the default chat model", Tags = { "chat" }, Role = "review" });
+            o.Catalog.Entries.Add(new ModelCatalogEntry { Id = "tinyllama:1.1b", Description = "small", Role = "backup" });
+            o.Catalog.Entries.Add(new ModelCatalogEntry { Id = "tinyllama", Description = "another tag" });
+        });
+
+        var before = await backend.ListModelsAsync();
+        await backend.DownloadModelAsync("tinyllama:1.1b");
+        var after = await backend.ListModelsAsync();
+
+        var llama = Assert.Single(before, m => m.Id.StartsWith("llama3.2", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(("llama3.2:latest", true, "the default chat model", "chat", "review", "Q4_K_M"), (llama.Id, llama.IsInstalled, llama.Description, Assert.Single(llama.Tags), llama.Role, llama.Quantization));
+        Assert.False(Assert.Single(before, m => m.Id == "tinyllama:1.1b").IsInstalled);
+        var tiny = Assert.Single(after, m => m.Id == "tinyllama:1.1b");
+        Assert.Equal((true, "small", "backup", 5000L), (tiny.IsInstalled, tiny.Description, tiny.Role, tiny.SizeBytes));
+        Assert.False(Assert.Single(after, m => m.Id == "tinyllama").IsInstalled);
+    }
+
+    [Fact]
     public async Task ShowModelAsync_ReadsContextLengthAndEmbeddingLength()
     {
         await using var backend = TestSupport.CreateBackend(_server);

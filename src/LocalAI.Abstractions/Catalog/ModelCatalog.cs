@@ -89,6 +89,43 @@ public sealed class ModelCatalog
     public ModelCatalogEntry? Find(string? id) =>
         id is null ? null : Array.Find(_entries, e => string.Equals(e.Id, id, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Completes a backend's own model list with the catalog: a listed model an entry describes gains the entry's description, tags and role where it has none, and every entry that describes no listed model follows as not installed.</summary>
+    /// <param name="backendId">The backend that lists the models.</param>
+    /// <param name="listed">The models the backend lists itself (installed, or otherwise known to it), in its order.</param>
+    /// <param name="describes">Whether an entry describes a listed model; <see langword="null"/> to compare the entry's id with the model's, ignoring case.</param>
+    /// <returns>The listed models, then the entries not among them described by <see cref="ModelCatalogEntry.ToModelInfo"/> with <see cref="LocalModelInfo.IsInstalled"/> <see langword="false"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="backendId"/> is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="listed"/> is <see langword="null"/>.</exception>
+    public IReadOnlyList<LocalModelInfo> Complete(string backendId, IEnumerable<LocalModelInfo> listed, Func<ModelCatalogEntry, LocalModelInfo, bool>? describes = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(backendId);
+        ArgumentNullException.ThrowIfNull(listed);
+        describes ??= static (entry, model) => string.Equals(entry.Id, model.Id, StringComparison.OrdinalIgnoreCase);
+        var own = listed.ToList();
+        var models = new List<LocalModelInfo>(own.Count + _entries.Length);
+        foreach (var model in own)
+        {
+            models.Add(Array.Find(_entries, e => describes(e, model)) is { } entry
+                ? model with
+                {
+                    Description = model.Description ?? entry.Description,
+                    Tags = model.Tags.Count > 0 ? model.Tags : [.. entry.Tags],
+                    Role = model.Role ?? entry.Role,
+                }
+                : model);
+        }
+
+        foreach (var entry in _entries)
+        {
+            if (!own.Exists(m => describes(entry, m)))
+            {
+                models.Add(entry.ToModelInfo(backendId, isInstalled: false));
+            }
+        }
+
+        return models;
+    }
+
     private static IReadOnlyList<ModelCatalogEntry> LoadFile(string path)
     {
         try

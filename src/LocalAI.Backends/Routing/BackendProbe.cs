@@ -86,7 +86,8 @@ internal sealed class BackendProbe
         var previous = _status?.IsAvailable;
         if (status.Models.Count > 0)
         {
-            _models = status.Models.Select(m => m.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            // Catalog models a backend could download are listed too; only installed ones make it the backend for a model.
+            _models = status.Models.Where(m => m.IsInstalled).Select(m => m.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
         }
 
         _status = status;

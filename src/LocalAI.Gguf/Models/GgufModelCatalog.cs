@@ -17,11 +17,12 @@ internal sealed class GgufModelCatalog(string backendId, GgufBackendOptions opti
             ? Path.GetFullPath(Path.Combine(folder, Path.GetFileName(file.Path)))
             : null;
 
-    /// <summary>Finds the catalog entry whose file is at <paramref name="path"/>.</summary>
-    /// <param name="path">A full path.</param>
-    /// <returns>The entry, or <see langword="null"/>.</returns>
-    public ModelCatalogEntry? EntryAt(string path) =>
-        Downloadable.Entries.FirstOrDefault(e => string.Equals(InstalledPath(e), path, StringComparison.Ordinal));
+    /// <summary>Tells whether a catalog entry describes a listed model: the entry's file is installed in the models folder under the model's name.</summary>
+    /// <param name="entry">The entry.</param>
+    /// <param name="model">A model as <see cref="Describe"/> lists it.</param>
+    /// <returns><see langword="true"/> when the entry is that model.</returns>
+    public bool Describes(ModelCatalogEntry entry, LocalModelInfo model) =>
+        InstalledPath(entry) is { } path && string.Equals(Path.GetFileName(path), model.Id, StringComparison.Ordinal) && File.Exists(path);
 
     /// <summary>Gets the full paths of the models to list: the <c>.gguf</c> files of the models folder in name order, then the configured files outside it.</summary>
     /// <returns>The paths of the files that exist.</returns>
@@ -48,10 +49,9 @@ internal sealed class GgufModelCatalog(string backendId, GgufBackendOptions opti
     /// <param name="path">The file's full path.</param>
     /// <param name="file">Its header.</param>
     /// <param name="isLoaded">Whether the backend has loaded it.</param>
-    /// <returns>The description; BERT-family files and files that declare a pooling type are embedding models, the rest chat models.</returns>
+    /// <returns>The description (without the catalog's words, which <see cref="ModelCatalog.Complete"/> adds); BERT-family files and files that declare a pooling type are embedding models, the rest chat models.</returns>
     public LocalModelInfo Describe(string path, GgufFile file, bool isLoaded)
     {
-        var entry = EntryAt(path);
         var embedding = file.PoolingType is > 0 || file.Architecture.Contains("bert", StringComparison.OrdinalIgnoreCase);
         return new LocalModelInfo(Path.GetFileName(path), backendId)
         {
@@ -61,9 +61,6 @@ internal sealed class GgufModelCatalog(string backendId, GgufBackendOptions opti
             Quantization = file.Quantization,
             ContextLength = file.ContextLength,
             EmbeddingDimensions = embedding ? file.EmbeddingLength : null,
-            Description = entry?.Description,
-            Tags = entry is null ? [] : [.. entry.Tags],
-            Role = entry?.Role,
             IsInstalled = true,
             IsLoaded = isLoaded,
             Capabilities = embedding ? BackendCapabilities.Embeddings : BackendCapabilities.Chat | BackendCapabilities.Streaming | BackendCapabilities.JsonOutput,

@@ -6,6 +6,10 @@ namespace LocalAI.Ollama;
 /// <summary>Maps Ollama's model descriptions (<c>/api/tags</c>, <c>/api/show</c>) to <see cref="LocalModelInfo"/>.</summary>
 internal static class OllamaModelMapping
 {
+    /// <summary>Tells whether two model names stand for the same model, as Ollama reads them: a name without a tag means its <c>latest</c> tag, and case does not matter.</summary>
+    public static bool SameModel(string a, string b) =>
+        string.Equals(WithTag(a), WithTag(b), StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Describes an installed model from its list entry.</summary>
     public static LocalModelInfo FromInstalled(string backendId, string name, long? size, Details? details, bool loaded)
     {
@@ -45,6 +49,8 @@ internal static class OllamaModelMapping
             Capabilities = capabilities,
         };
     }
+
+    private static string WithTag(string name) => name[(name.LastIndexOf('/') + 1)..].Contains(':', StringComparison.Ordinal) ? name : name + ":latest";
 
     private static int? ReadInt(IDictionary<string, object>? values, string key)
     {
