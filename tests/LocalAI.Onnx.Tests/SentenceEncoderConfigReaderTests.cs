@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LocalAI.Onnx.Tests.Support;
+using LocalAI.Text;
 
 namespace LocalAI.Onnx.Tests;
 

@@ -1,4 +1,5 @@
 using LocalAI.Onnx.Tests.Support;
+using LocalAI.Text;
 
 namespace LocalAI.Onnx.Tests;
 

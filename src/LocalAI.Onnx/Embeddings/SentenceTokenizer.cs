@@ -1,4 +1,5 @@
 using System.Text;
+using LocalAI.Text;
 using Microsoft.ML.Tokenizers;
 
 namespace LocalAI.Onnx;

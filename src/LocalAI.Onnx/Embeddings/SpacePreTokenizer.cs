@@ -1,3 +1,4 @@
+using LocalAI.Text;
 using Microsoft.ML.Tokenizers;
 
 namespace LocalAI.Onnx;

@@ -1,3 +1,5 @@
+using LocalAI.Text;
+
 
 namespace LocalAI.Onnx;
 

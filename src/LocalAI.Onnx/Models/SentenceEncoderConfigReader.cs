@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LocalAI.Text;
 
 namespace LocalAI.Onnx;
 

@@ -37,7 +37,7 @@ public static class RagLocalAIBuilderExtensions
         {
             var o = sp.GetRequiredService<IOptions<RagOptions>>().Value;
             return o.TokenizerVocabularyPath is { Length: > 0 } vocabulary
-                ? TokenizerTokenCounter.FromBertVocabulary(vocabulary)
+                ? BertTokenCounter.FromVocabulary(vocabulary)
                 : TokenizerTokenCounter.CreateDefault();
         });
         services.TryAddSingleton<IVectorStore>(sp =>

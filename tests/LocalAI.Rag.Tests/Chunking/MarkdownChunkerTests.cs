@@ -1,8 +1,9 @@
 namespace LocalAI.Rag.Tests;
 
-public sealed class MarkdownChunkerTests
+/// <summary>Runs with the default BERT counter and with Microsoft.ML.Tokenizers' counter: the chunker's rules hold for either.</summary>
+public abstract class MarkdownChunkerTests(ITokenCounter bert)
 {
-    private static readonly TokenizerTokenCounter Bert = TokenizerTokenCounter.FromBertVocabulary(TinyBertModel.VocabularyPath);
+    private ITokenCounter Bert { get; } = bert;
 
     [Fact]
     public void Each_chunk_keeps_its_heading_path_as_context()
@@ -52,3 +53,7 @@ public sealed class MarkdownChunkerTests
         });
     }
 }
+
+public sealed class MarkdownChunkerTestsWithBertTokenCounter() : MarkdownChunkerTests(BertTokenCounter.FromVocabulary(TinyBertModel.VocabularyPath));
+
+public sealed class MarkdownChunkerTestsWithMicrosoftTokenizer() : MarkdownChunkerTests(TokenizerTokenCounter.FromBertVocabulary(TinyBertModel.VocabularyPath));

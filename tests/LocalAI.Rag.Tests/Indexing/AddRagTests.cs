@@ -31,7 +31,7 @@ public sealed class AddRagTests : IDisposable
 
         var store = Assert.IsType<FileVectorStore>(provider.GetRequiredService<IVectorStore>());
         Assert.Equal(Path.GetFullPath(_dir.File("di.ragstore")), store.FilePath);
-        Assert.IsType<TokenizerTokenCounter>(index.TokenCounter);
+        Assert.IsType<BertTokenCounter>(index.TokenCounter);
         var chunks = await store.GetDocumentAsync("doc");
         Assert.True(chunks.Count > 1);
         Assert.All(chunks, c => Assert.InRange(c.TokenCount, 1, 64));

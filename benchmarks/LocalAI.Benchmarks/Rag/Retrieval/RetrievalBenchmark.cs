@@ -59,7 +59,7 @@ internal static class RetrievalBenchmark
         var path = Path.Combine(Path.GetTempPath(), $"localai-retrieval-{setName}-{Environment.ProcessId}.ragstore");
         File.Delete(path);
         await using var store = new FileVectorStore(new FileVectorStoreOptions { Path = path, FlushToDisk = false });
-        var counter = TokenizerTokenCounter.FromBertVocabulary(Path.Combine(MiniLmModel.RequireFolder(), "vocab.txt"));
+        var counter = BertTokenCounter.FromVocabulary(Path.Combine(MiniLmModel.RequireFolder(), "vocab.txt"));
         var index = new RagIndex(timed, store, counter, new RagIndexOptions { Chunking = new ChunkingOptions { ChunkSize = 200, ChunkOverlap = 20 }, EmbeddingBatchSize = 32 });
 
         var started = Stopwatch.GetTimestamp();

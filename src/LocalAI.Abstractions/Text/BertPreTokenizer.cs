@@ -1,7 +1,8 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 
-namespace LocalAI.Onnx;
+namespace LocalAI.Text;
 
 /// <summary>
 /// The BERT basic tokenizer, done per Unicode scalar value exactly as Hugging Face's <c>BertNormalizer</c> and
@@ -12,18 +13,35 @@ namespace LocalAI.Onnx;
 /// Microsoft.ML.Tokenizers' <c>BertTokenizer</c> pre-tokenizes with a regular expression that keeps only word
 /// characters and <c>\p{P}</c> punctuation, so it silently drops symbols the reference keeps (<c>=</c>, <c>`</c>,
 /// <c>½</c>, <c>～</c>, emoji, which the reference turns into <c>[UNK]</c>) and splits words at spacing combining marks
-/// (Khmer). This type does that step; Microsoft.ML.Tokenizers' <see cref="Microsoft.ML.Tokenizers.WordPieceTokenizer"/>
-/// does the sub-word step.
+/// (Khmer). This type does that step; <see cref="WordPieceTokenCounter"/> and the ONNX backend's tokenizer do the
+/// sub-word step. Thread-safe: it keeps no state of its own.
 /// </remarks>
-internal sealed class BertPreTokenizer(BertNormalizerSettings settings)
+public sealed class BertPreTokenizer
 {
+    private const int MaxRememberedDecompositions = 16_384;
+    private static readonly ConcurrentDictionary<int, string?> Decompositions = new();
+    private static readonly AsciiKind[] AsciiKinds = ClassifyAscii();
+    private readonly BertNormalizerSettings _settings;
+
+    /// <summary>Initializes a new instance of the <see cref="BertPreTokenizer"/> class.</summary>
+    /// <param name="settings">The clean-up to apply.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="settings"/> is <see langword="null"/>.</exception>
+    public BertPreTokenizer(BertNormalizerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _settings = settings;
+    }
+
     /// <summary>Normalizes <paramref name="text"/> into <paramref name="buffer"/> and reports each word's range in it.</summary>
     /// <param name="text">The raw text.</param>
     /// <param name="buffer">Receives the normalized text; cleared first.</param>
     /// <param name="words">Receives (start, length) of each word in <paramref name="buffer"/>; cleared first.</param>
     /// <param name="maxWords">Stops once this many words are found: every word is at least one token, so a caller that needs at most <c>n</c> tokens never needs more than <c>n</c> words.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="buffer"/> or <paramref name="words"/> is <see langword="null"/>.</exception>
     public void Split(ReadOnlySpan<char> text, StringBuilder buffer, List<(int Start, int Length)> words, int maxWords = int.MaxValue)
     {
+        ArgumentNullException.ThrowIfNull(buffer);
+        ArgumentNullException.ThrowIfNull(words);
         buffer.Clear();
         words.Clear();
         var wordStart = -1;
@@ -35,7 +53,13 @@ internal sealed class BertPreTokenizer(BertNormalizerSettings settings)
                 return;
             }
 
-            if (settings.CleanText && (rune.Value is 0 or 0xFFFD || IsControl(rune)))
+            if (rune.Value < 0x80)
+            {
+                SplitAscii((char)rune.Value, buffer, words, ref wordStart);
+                continue;
+            }
+
+            if (_settings.CleanText && (rune.Value is 0xFFFD || IsControl(rune)))
             {
                 continue;
             }
@@ -46,7 +70,7 @@ internal sealed class BertPreTokenizer(BertNormalizerSettings settings)
                 continue;
             }
 
-            if (settings.HandleChineseChars && IsChineseChar(rune.Value))
+            if (_settings.HandleChineseChars && IsChineseChar(rune.Value))
             {
                 AppendSingle(rune, buffer, words, ref wordStart, scratch);
                 continue;
@@ -54,12 +78,11 @@ internal sealed class BertPreTokenizer(BertNormalizerSettings settings)
 
             // Accent stripping (NFD, then every Mn dropped) can turn one scalar into several; each part is lower-cased
             // and classified again, as the reference classifies the normalized text.
-            if (settings.StripAccents && rune.Value >= 0x80)
+            if (_settings.StripAccents && rune.Value >= 0x80)
             {
-                var written = rune.EncodeToUtf16(scratch);
-                if (!((ReadOnlySpan<char>)scratch[..written]).IsNormalized(NormalizationForm.FormD))
+                if (Decompose(rune) is { } decomposed)
                 {
-                    foreach (var part in new string(scratch[..written]).Normalize(NormalizationForm.FormD).EnumerateRunes())
+                    foreach (var part in decomposed.EnumerateRunes())
                     {
                         if (Rune.GetUnicodeCategory(part) != UnicodeCategory.NonSpacingMark)
                         {
@@ -82,9 +105,40 @@ internal sealed class BertPreTokenizer(BertNormalizerSettings settings)
         EndWord(buffer, words, ref wordStart);
     }
 
+    /// <summary>The same steps as for any scalar, for an ASCII character, with its classes looked up.</summary>
+    private void SplitAscii(char c, StringBuilder buffer, List<(int Start, int Length)> words, ref int wordStart)
+    {
+        var kind = AsciiKinds[c];
+        if ((kind & AsciiKind.Control) != 0 && _settings.CleanText)
+        {
+            return;
+        }
+
+        if ((kind & AsciiKind.Whitespace) != 0)
+        {
+            EndWord(buffer, words, ref wordStart);
+            return;
+        }
+
+        if ((kind & AsciiKind.Punctuation) != 0)
+        {
+            EndWord(buffer, words, ref wordStart);
+            words.Add((buffer.Length, 1));
+            buffer.Append(c);
+            return;
+        }
+
+        if (wordStart < 0)
+        {
+            wordStart = buffer.Length;
+        }
+
+        buffer.Append(_settings.Lowercase ? char.ToLowerInvariant(c) : c);
+    }
+
     private void AppendNormalized(Rune rune, StringBuilder buffer, List<(int Start, int Length)> words, ref int wordStart, Span<char> scratch)
     {
-        if (settings.Lowercase)
+        if (_settings.Lowercase)
         {
             if (rune.Value == 0x130)
             {
@@ -134,6 +188,40 @@ internal sealed class BertPreTokenizer(BertNormalizerSettings settings)
         }
     }
 
+    /// <summary>The canonical decomposition (NFD) of one scalar, or <see langword="null"/> when it has none; remembered per scalar, so that a warm tokenizer allocates nothing.</summary>
+    private static string? Decompose(Rune rune)
+    {
+        if (Decompositions.TryGetValue(rune.Value, out var known))
+        {
+            return known;
+        }
+
+        var text = rune.ToString();
+        var decomposed = text.IsNormalized(NormalizationForm.FormD) ? null : text.Normalize(NormalizationForm.FormD);
+
+        // Bounded, so that text made of every scalar there is cannot grow it without end.
+        if (Decompositions.Count < MaxRememberedDecompositions)
+        {
+            Decompositions.TryAdd(rune.Value, decomposed);
+        }
+
+        return decomposed;
+    }
+
+    private static AsciiKind[] ClassifyAscii()
+    {
+        var kinds = new AsciiKind[0x80];
+        for (var c = 0; c < kinds.Length; c++)
+        {
+            var rune = new Rune(c);
+            kinds[c] = (c == 0 || IsControl(rune) ? AsciiKind.Control : 0)
+                | (IsWhitespace(rune) ? AsciiKind.Whitespace : 0)
+                | (IsPunctuation(rune) ? AsciiKind.Punctuation : 0);
+        }
+
+        return kinds;
+    }
+
     /// <summary>Whitespace as the reference sees it: tab, new line, carriage return and every Unicode White_Space character.</summary>
     private static bool IsWhitespace(Rune rune) => Rune.IsWhiteSpace(rune);
 
@@ -168,4 +256,12 @@ internal sealed class BertPreTokenizer(BertNormalizerSettings settings)
         value is (>= 0x4E00 and <= 0x9FFF) or (>= 0x3400 and <= 0x4DBF) or (>= 0x20000 and <= 0x2A6DF)
             or (>= 0x2A700 and <= 0x2B73F) or (>= 0x2B740 and <= 0x2B81F) or (>= 0x2B820 and <= 0x2CEAF)
             or (>= 0xF900 and <= 0xFAFF) or (>= 0x2F800 and <= 0x2FA1F);
+
+    [Flags]
+    private enum AsciiKind : byte
+    {
+        Control = 1,
+        Whitespace = 2,
+        Punctuation = 4,
+    }
 }

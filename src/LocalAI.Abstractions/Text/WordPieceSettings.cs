@@ -1,4 +1,4 @@
-namespace LocalAI.Onnx;
+namespace LocalAI.Text;
 
 /// <summary>Everything a BERT-family WordPiece tokenizer needs besides its vocabulary.</summary>
 /// <param name="Normalizer">The text clean-up before splitting into words.</param>
@@ -9,7 +9,7 @@ namespace LocalAI.Onnx;
 /// <param name="ContinuingSubwordPrefix">The prefix of a word piece that continues a word (<c>##</c>).</param>
 /// <param name="MaxInputCharsPerWord">Words longer than this many characters become the unknown token.</param>
 /// <param name="SpecialTokens">Tokens matched verbatim in the raw text before normalization (<c>[MASK]</c>, <c>[SEP]</c>...).</param>
-internal sealed record WordPieceSettings(
+public sealed record WordPieceSettings(
     BertNormalizerSettings Normalizer,
     string ClassificationToken,
     string SeparatorToken,
