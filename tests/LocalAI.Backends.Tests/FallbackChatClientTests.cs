@@ -202,6 +202,39 @@ public sealed class FallbackChatClientTests
         Assert.Equal(BackendCircuitState.Closed, manager.GetCircuitState("a"));
     }
 
+    public static TheoryData<string> RequestSpecificFailures => ["model-missing", "bad-file", "unsupported"];
+
+    [Theory]
+    [MemberData(nameof(RequestSpecificFailures))]
+    public async Task Circuit_StaysClosed_WhenTheFailureIsTheRequests_AndTheBackendServesOtherRequests(string kind)
+    {
+        var failure = kind switch
+        {
+            "model-missing" => new ModelNotFoundException("llama3", "a", "Pull it first."),
+            "bad-file" => new InvalidModelFileException("/models/x.gguf", "bad magic", null),
+            _ => (Exception)new NotSupportedException("images are not supported"),
+        };
+        var a = new FakeBackend("a") { Chat = { Reply = "from a", Failure = failure } };
+        var b = new FakeBackend("b") { Chat = { Reply = "from b" } };
+        var options = new LocalAIOptions
+        {
+            StatusCacheTtl = TimeSpan.FromHours(1),
+            Resilience = { MinimumThroughput = 2, FailureRatio = 1.0, BreakDuration = TimeSpan.FromSeconds(30), RetryCount = 2 },
+        };
+        var (manager, router) = Router.Create(Router.NewClock(), options, a, b);
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal("from b", (await router.GetResponseAsync($"request {i}")).Text);
+        }
+
+        // Every request reached a once (no retries of a failure retrying cannot mend), and a's circuit stayed closed.
+        Assert.Equal(5, a.Chat.Calls);
+        Assert.Equal(BackendCircuitState.Closed, manager.GetCircuitState("a"));
+        a.Chat.Failure = null;
+        Assert.Equal("from a", (await router.GetResponseAsync("served")).Text);
+    }
+
     [Fact]
     public async Task Circuit_WithDefaultRatio_OpensWhenMostRequestsFailDespiteOneSuccess()
     {

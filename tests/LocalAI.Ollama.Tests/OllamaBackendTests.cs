@@ -102,7 +102,7 @@ public sealed class OllamaBackendTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DownloadModelAsync_ReportsPerLayerBytesAndAnOverallPercentThatOnlyMovesForward()
+    public async Task DownloadModelAsync_ReportsPerLayerBytesAndAnOverallPercentThatOnlyMovesForwardBetweenAnnouncements()
     {
         await using var backend = TestSupport.CreateBackend(_server);
         var reports = new List<ModelDownloadProgress>();
@@ -111,13 +111,43 @@ public sealed class OllamaBackendTests : IAsyncLifetime
 
         Assert.Contains(_server.Installed.Keys, k => k == "tinyllama:1.1b");
         Assert.Equal("pulling manifest", reports[0].Status);
-        var percents = reports.Select(r => r.Percent).ToList();
-        Assert.Equal(percents.Order(), percents);
-        Assert.Equal(100, percents[^1]);
+        for (var i = 1; i < reports.Count; i++)
+        {
+            // It steps back only on the report that names a new layer.
+            if (reports[i].PartsTotal == reports[i - 1].PartsTotal)
+            {
+                Assert.True(reports[i].Percent >= reports[i - 1].Percent, $"report {i}: {reports[i - 1].Percent} then {reports[i].Percent}");
+            }
+        }
+
+        Assert.Equal(100, reports[^1].Percent);
+        Assert.Equal(3, reports[^1].PartsTotal);
+        Assert.Equal(3, reports[^1].PartsCompleted);
         Assert.True(reports[^1].IsCompleted);
         Assert.Equal(5000, reports[^1].BytesTotal);
         Assert.Contains(reports, r => r.Part is not null && r.PartBytesTotal == 1500 && r.PartBytesCompleted == 750);
         Assert.All(reports.SkipLast(1), r => Assert.True(r.Percent < 100));
+    }
+
+    [Fact]
+    public async Task DownloadModelAsync_ALargeLayerAfterASmallOne_StartsNearZero_NotAt99Point9()
+    {
+        _server.Library["big:latest"] = new TestModel("big:latest", "llama", "7B", "Q4_0", 1_000_100) { Layers = [100, 1_000_000] };
+        await using var backend = TestSupport.CreateBackend(_server);
+        var reports = new List<ModelDownloadProgress>();
+
+        await backend.DownloadModelAsync("big:latest", new SynchronousProgress(reports.Add));
+
+        var smallDone = reports.Last(r => r.PartsTotal == 1);
+        Assert.Equal(99.9, smallDone.Percent);
+        Assert.Equal(1, smallDone.PartsCompleted);
+        var bigAnnounced = reports.First(r => r.PartsTotal == 2);
+        Assert.Equal(1, bigAnnounced.PartsCompleted);
+        Assert.Equal(1_000_100, bigAnnounced.BytesTotal);
+        Assert.InRange(bigAnnounced.Percent, 0, 0.1);
+        var halfway = reports.Single(r => r.PartsTotal == 2 && r.PartBytesCompleted == 500_000);
+        Assert.InRange(halfway.Percent, 49.9, 50.1);
+        Assert.Equal(100, reports[^1].Percent);
     }
 
     [Fact]

@@ -41,6 +41,24 @@ internal static class FallbackPolicy
         }
     }
 
+    /// <summary>
+    /// Returns whether <paramref name="exception"/> says the backend itself is failing, so that it counts against the
+    /// backend's circuit and is worth retrying there: a fallback failure other than a missing model, a bad model file or
+    /// an unsupported request, which another backend may serve while this one stays healthy for the requests it can.
+    /// </summary>
+    /// <param name="exception">What the backend threw.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <returns><see langword="true"/> to count the failure and retry.</returns>
+    public static bool IsBackendFault(Exception exception, CancellationToken cancellationToken) =>
+        ShouldFallBack(exception, cancellationToken) && !IsRequestSpecific(exception);
+
+    private static bool IsRequestSpecific(Exception exception) => exception switch
+    {
+        ModelNotFoundException or InvalidModelFileException or NotSupportedException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsRequestSpecific),
+        _ => false,
+    };
+
     /// <summary>Returns whether <paramref name="exception"/> lets the router fall back for a caller whose token is <paramref name="cancellationToken"/>: never when the caller itself cancelled.</summary>
     /// <param name="exception">What the backend threw.</param>
     /// <param name="cancellationToken">The caller's token.</param>

@@ -21,7 +21,7 @@ internal static class SlotPipeline
             builder.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = args => new ValueTask<bool>(
-                    args.Outcome.Exception is { } ex && ex is not BrokenCircuitException && FallbackPolicy.ShouldFallBack(ex, args.Context.CancellationToken)),
+                    args.Outcome.Exception is { } ex && ex is not BrokenCircuitException && FallbackPolicy.IsBackendFault(ex, args.Context.CancellationToken)),
                 MaxRetryAttempts = options.RetryCount,
                 Delay = options.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
@@ -33,7 +33,7 @@ internal static class SlotPipeline
         return builder
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is { } ex && FallbackPolicy.ShouldFallBack(ex, args.Context.CancellationToken)),
+                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is { } ex && FallbackPolicy.IsBackendFault(ex, args.Context.CancellationToken)),
                 FailureRatio = options.FailureRatio,
                 MinimumThroughput = options.MinimumThroughput,
                 SamplingDuration = options.SamplingDuration,
