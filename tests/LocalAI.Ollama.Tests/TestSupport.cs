@@ -25,6 +25,9 @@ internal static class TestSupport
     public static string TestServerExecutable =>
         Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "LocalAI.Ollama.TestServer.exe" : "LocalAI.Ollama.TestServer");
 
+    public static string TestHostExecutable =>
+        Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "LocalAI.Ollama.TestHost.exe" : "LocalAI.Ollama.TestHost");
+
     public static async Task<List<ChatResponseUpdate>> CollectAsync(IAsyncEnumerable<ChatResponseUpdate> updates, List<ChatResponseUpdate>? into = null)
     {
         into ??= [];

@@ -269,7 +269,7 @@ public sealed class OllamaServerProcess : IAsyncDisposable
             _lastLines.Clear();
         }
 
-        process.Start();
+        ParentDeathGuard.Start(process);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
