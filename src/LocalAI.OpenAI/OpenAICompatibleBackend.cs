@@ -12,7 +12,7 @@ public sealed class OpenAICompatibleBackend : ILocalBackend, IDisposable
     public const string DefaultId = "openai";
 
     private readonly OpenAICompatibleBackendOptions _options;
-    private readonly OpenAIEndpoint _endpoint;
+    private readonly OpenAIEndpointPool _pool;
     private readonly OpenAIErrors _errors;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
@@ -36,7 +36,7 @@ public sealed class OpenAICompatibleBackend : ILocalBackend, IDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<OpenAICompatibleBackend>();
         _timeProvider = timeProvider ?? TimeProvider.System;
         _errors = new OpenAIErrors(id, key);
-        _endpoint = new OpenAIEndpoint(options.Endpoint, options.ApiKey, options.ConnectTimeout);
+        _pool = new OpenAIEndpointPool(_errors, options, _timeProvider);
         if (options.EmbeddingDimensions is { } dimensions && options.EmbeddingModel is not null)
         {
             _embeddingDimensions[options.EmbeddingModel] = dimensions;
@@ -51,56 +51,50 @@ public sealed class OpenAICompatibleBackend : ILocalBackend, IDisposable
         BackendCapabilities.Chat | BackendCapabilities.Embeddings | BackendCapabilities.Streaming | BackendCapabilities.JsonOutput
         | (_options.EnableVision ? BackendCapabilities.Vision : BackendCapabilities.None);
 
-    /// <summary>Gets the servers this backend sends requests to.</summary>
-    public IReadOnlyList<Uri> Endpoints => [_endpoint.Uri];
+    /// <summary>Gets the servers this backend spreads requests over.</summary>
+    public IReadOnlyList<Uri> Endpoints => [.. _pool.Endpoints.Select(e => e.Uri)];
+
+    /// <summary>Returns the circuit state of one of <see cref="Endpoints"/>.</summary>
+    internal EndpointCircuitState GetCircuitState(Uri endpoint) => _pool.Pool.GetCircuitState(_pool.Endpoints.First(e => e.Uri == endpoint));
 
     /// <inheritdoc/>
-    /// <remarks>Asks <see cref="OpenAICompatibleBackendOptions.HealthPath"/> first when it is set (a server still loading its model answers 503 there), then <c>GET /v1/models</c>, whose models the status carries.</remarks>
+    /// <remarks>
+    /// Probes every endpoint at once: <see cref="OpenAICompatibleBackendOptions.HealthPath"/> first when it is set (a server still loading its model answers 503 there), then
+    /// <c>GET /v1/models</c>. Available when any endpoint answers; the status carries the union of their models. An endpoint that does not answer has its circuit opened,
+    /// one that answers has it closed.
+    /// </remarks>
     public async Task<BackendStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
         var started = _timeProvider.GetTimestamp();
-        using var limit = new CancellationTokenSource(_options.ConnectTimeout + _options.ConnectTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
-        string reason;
-        try
+        var probes = await Task.WhenAll(_pool.Endpoints.Select(e => ProbeAsync(e, cancellationToken))).ConfigureAwait(false);
+        var answered = probes.Where(p => p.Models is not null).ToList();
+        if (answered.Count == 0)
         {
-            if (_options.HealthPath is { } path)
-            {
-                using var health = await _endpoint.GetAsync(path, linked.Token).ConfigureAwait(false);
-                if (!health.IsSuccessStatusCode)
-                {
-                    var body = await health.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
-                    reason = $"The OpenAI-compatible server at {_endpoint.Uri} is not ready: {path} answered HTTP {(int)health.StatusCode} {body.Trim()}";
-                    Log.EndpointProbeFailed(_logger, _endpoint.Uri, reason);
-                    return BackendStatus.Unavailable(Id, reason, _timeProvider.GetElapsedTime(started), _timeProvider.GetUtcNow());
-                }
-            }
+            return BackendStatus.Unavailable(Id, string.Join(" ", probes.Select(p => p.Reason)), _timeProvider.GetElapsedTime(started), _timeProvider.GetUtcNow());
+        }
 
-            var models = await ListModelsCoreAsync(linked.Token).ConfigureAwait(false);
-            return BackendStatus.Available(Id, null, _timeProvider.GetElapsedTime(started), _timeProvider.GetUtcNow()) with { Models = models };
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            reason = limit.IsCancellationRequested
-                ? _errors.Timeout(_endpoint.Uri, _options.ConnectTimeout + _options.ConnectTimeout, streaming: false, ex).Message
-                : _errors.Translate(ex, _endpoint.Uri, null).Message;
-            Log.EndpointProbeFailed(_logger, _endpoint.Uri, reason);
-            return BackendStatus.Unavailable(Id, reason, _timeProvider.GetElapsedTime(started), _timeProvider.GetUtcNow());
-        }
+        return BackendStatus.Available(Id, null, _timeProvider.GetElapsedTime(started), _timeProvider.GetUtcNow()) with { Models = Union(answered.Select(p => p.Models!)) };
     }
 
     /// <inheritdoc/>
-    /// <remarks>The models of <c>GET /v1/models</c>; OpenAI-compatible servers list only the models they serve now.</remarks>
+    /// <remarks>The union of the models each endpoint lists at <c>GET /v1/models</c>; OpenAI-compatible servers list only the models they serve now. Fails only when no endpoint answers.</remarks>
     public async Task<IReadOnlyList<LocalModelInfo>> ListModelsAsync(CancellationToken cancellationToken = default)
     {
-        try
+        var lists = new List<IReadOnlyList<LocalModelInfo>>();
+        Exception? lastError = null;
+        foreach (var endpoint in _pool.Endpoints)
         {
-            return await ListModelsCoreAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                lists.Add(await ListModelsCoreAsync(endpoint, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                lastError = _errors.Translate(ex, endpoint.Uri, null);
+            }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw _errors.Translate(ex, _endpoint.Uri, null);
-        }
+
+        return lists.Count == 0 && lastError is not null ? throw lastError : Union(lists);
     }
 
     /// <inheritdoc/>
@@ -110,7 +104,7 @@ public sealed class OpenAICompatibleBackend : ILocalBackend, IDisposable
 
     /// <inheritdoc/>
     public IChatClient GetChatClient(string? model = null) =>
-        new OpenAICompatibleChatClient(_endpoint, _errors, _options, _timeProvider, model ?? _options.DefaultModel);
+        new OpenAICompatibleChatClient(_pool, model ?? _options.DefaultModel);
 
     /// <inheritdoc/>
     /// <remarks>
@@ -122,7 +116,7 @@ public sealed class OpenAICompatibleBackend : ILocalBackend, IDisposable
     {
         model ??= _options.EmbeddingModel;
         int? dimensions = model is not null && _embeddingDimensions.TryGetValue(model, out var known) ? known : null;
-        return new OpenAICompatibleEmbeddingGenerator(_endpoint, _errors, _options, _timeProvider, model, dimensions, Learnt);
+        return new OpenAICompatibleEmbeddingGenerator(_pool, model, dimensions, Learnt);
     }
 
     /// <inheritdoc/>
@@ -132,22 +126,62 @@ public sealed class OpenAICompatibleBackend : ILocalBackend, IDisposable
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Closes the connections to the server.</summary>
-    public void Dispose() => _endpoint.Dispose();
+    /// <summary>Closes the connections to the servers.</summary>
+    public void Dispose() => _pool.Dispose();
 
-    private async Task<IReadOnlyList<LocalModelInfo>> ListModelsCoreAsync(CancellationToken cancellationToken)
+    private static List<LocalModelInfo> Union(IEnumerable<IReadOnlyList<LocalModelInfo>> lists) =>
+        [.. lists.SelectMany(l => l).DistinctBy(m => m.Id, StringComparer.Ordinal).OrderBy(m => m.Id, StringComparer.Ordinal)];
+
+    /// <summary>Probes one endpoint within twice the connect timeout; opens its circuit when it does not answer, closes it when it does.</summary>
+    private async Task<(IReadOnlyList<LocalModelInfo>? Models, string? Reason)> ProbeAsync(OpenAIEndpoint endpoint, CancellationToken cancellationToken)
     {
-        var models = await _endpoint.Catalog.ListAsync(cancellationToken).ConfigureAwait(false);
+        var limitAfter = _options.ConnectTimeout + _options.ConnectTimeout;
+        using var limit = new CancellationTokenSource(limitAfter, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        string reason;
+        try
+        {
+            if (_options.HealthPath is { } path)
+            {
+                using var health = await endpoint.GetAsync(path, linked.Token).ConfigureAwait(false);
+                if (!health.IsSuccessStatusCode)
+                {
+                    var body = await health.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
+                    reason = $"The OpenAI-compatible server at {endpoint.Uri} is not ready: {path} answered HTTP {(int)health.StatusCode} {body.Trim()}";
+                    Log.EndpointProbeFailed(_logger, endpoint.Uri, reason);
+                    _pool.MarkDown(endpoint);
+                    return (null, reason);
+                }
+            }
+
+            var models = await ListModelsCoreAsync(endpoint, linked.Token).ConfigureAwait(false);
+            _pool.MarkUp(endpoint);
+            return (models, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            reason = limit.IsCancellationRequested
+                ? _errors.Timeout(endpoint.Uri, limitAfter, streaming: false, ex).Message
+                : _errors.Translate(ex, endpoint.Uri, null).Message;
+            Log.EndpointProbeFailed(_logger, endpoint.Uri, reason);
+            _pool.MarkDown(endpoint);
+            return (null, reason);
+        }
+    }
+
+    private async Task<IReadOnlyList<LocalModelInfo>> ListModelsCoreAsync(OpenAIEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        var models = await endpoint.Catalog.ListAsync(cancellationToken).ConfigureAwait(false);
         return [.. models
             .Select(m => new LocalModelInfo(m.Id, Id) { IsInstalled = true, IsLoaded = true, EmbeddingDimensions = _embeddingDimensions.TryGetValue(m.Id, out var d) ? d : null })
             .OrderBy(m => m.Id, StringComparer.Ordinal)];
     }
 
-    private void Learnt(string model, int dimensions)
+    private void Learnt(string model, int dimensions, Uri endpoint)
     {
         if (_embeddingDimensions.TryAdd(model, dimensions))
         {
-            Log.DimensionsLearnt(_logger, model, dimensions, _endpoint.Uri);
+            Log.DimensionsLearnt(_logger, model, dimensions, endpoint);
         }
     }
 }

@@ -6,9 +6,21 @@ public sealed class OpenAICompatibleBackendOptions
     /// <summary>The address llama.cpp's <c>llama-server</c> listens on by default, with the API's <c>/v1</c> path.</summary>
     public static readonly Uri DefaultEndpoint = new("http://127.0.0.1:8080/v1");
 
-    /// <summary>Gets or sets the server's API base address, including its version path (for example <c>http://127.0.0.1:8080/v1</c>).</summary>
+    /// <summary>Gets or sets the server's API base address, including its version path (for example <c>http://127.0.0.1:8080/v1</c>); ignored when <see cref="Endpoints"/> lists any.</summary>
     /// <value>The default value is <c>http://127.0.0.1:8080/v1</c> (llama-server's default port).</value>
     public Uri Endpoint { get; set; } = DefaultEndpoint;
+
+    /// <summary>Gets or sets several servers of one fleet (llama-server or vLLM replicas serving the same models) that share the load: each request goes to the one with the fewest in flight, and to the next when one fails before the first token.</summary>
+    /// <value>The default value is empty: only <see cref="Endpoint"/>.</value>
+    public IList<Uri> Endpoints { get; set; } = [];
+
+    /// <summary>Gets or sets how many requests one endpoint serves at once; further requests wait for a slot. Match the server's parallel slots (llama-server <c>-np</c>, vLLM <c>--max-num-seqs</c>).</summary>
+    /// <value>The default value is 4.</value>
+    public int MaxConcurrentRequestsPerEndpoint { get; set; } = 4;
+
+    /// <summary>Gets or sets how long an endpoint that failed (refused, 5xx, dropped or stalled before the first token) is passed over before it is tried again.</summary>
+    /// <value>The default value is 10 seconds.</value>
+    public TimeSpan EndpointRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Gets or sets the API key sent as <c>Authorization: Bearer</c>; <see langword="null"/> sends no authorization header.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
@@ -45,4 +57,8 @@ public sealed class OpenAICompatibleBackendOptions
     /// <summary>Gets or sets a value indicating whether the backend announces vision (images in chat messages); the server's model must accept images.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool EnableVision { get; set; }
+
+    /// <summary>Returns the endpoints in force: <see cref="Endpoints"/>, else <see cref="Endpoint"/>.</summary>
+    /// <returns>At least one endpoint.</returns>
+    internal IReadOnlyList<Uri> ResolveEndpoints() => Endpoints.Count > 0 ? [.. Endpoints] : [Endpoint];
 }

@@ -62,10 +62,29 @@ internal sealed class OpenAICompatibleBackendOptionsValidator : IValidateOptions
             failures.Add($"{key}:HealthPath must start with '/' (was '{health}').");
         }
 
-        var endpoint = options.Endpoint;
-        if (endpoint is null || !endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
+        if (options.MaxConcurrentRequestsPerEndpoint < 1)
         {
-            failures.Add($"{key}:Endpoint '{endpoint}' must be an absolute http or https address, such as http://127.0.0.1:8080/v1.");
+            failures.Add($"{key}:MaxConcurrentRequestsPerEndpoint must be at least 1 (was {options.MaxConcurrentRequestsPerEndpoint}).");
+        }
+
+        if (options.EndpointRetryDelay < TimeSpan.Zero)
+        {
+            failures.Add($"{key}:EndpointRetryDelay must not be negative (was {options.EndpointRetryDelay}).");
+        }
+
+        var endpoints = options.Endpoints ?? [];
+        var setting = endpoints.Count > 0 ? "Endpoints" : "Endpoint";
+        foreach (var endpoint in endpoints.Count > 0 ? endpoints : [options.Endpoint])
+        {
+            if (endpoint is null || !endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"{key}:{setting} '{endpoint}' must be an absolute http or https address, such as http://127.0.0.1:8080/v1.");
+            }
+        }
+
+        foreach (var twice in endpoints.Where(e => e is not null).GroupBy(e => e.ToString(), StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            failures.Add($"{key}:Endpoints lists '{twice.Key}' {twice.Count()} times; list each server once.");
         }
 
         return failures;

@@ -18,19 +18,24 @@ public sealed class OpenAICompatibleLocalAIBuilderExtensionsTests
             ["LocalAI:vllm:EmbeddingModel"] = "BAAI/bge-small-en-v1.5",
             ["LocalAI:vllm:EmbeddingDimensions"] = "384",
             ["LocalAI:vllm:HealthPath"] = "/health",
+            ["LocalAI:fleet:Endpoints:0"] = "http://10.0.0.3:8000/v1",
+            ["LocalAI:fleet:Endpoints:1"] = "http://10.0.0.4:8000/v1",
         }).Build();
         var services = new ServiceCollection();
         services.AddLocalAI(configuration.GetSection("LocalAI"), b => b
             .AddOpenAICompatible("llamaserver", o => o.GenerationTimeout = TimeSpan.FromMinutes(5))
-            .AddOpenAICompatible("vllm", o => o.DefaultModel = "meta-llama/Llama-3.1-8B-Instruct"));
+            .AddOpenAICompatible("vllm", o => o.DefaultModel = "meta-llama/Llama-3.1-8B-Instruct")
+            .AddOpenAICompatible("fleet"));
         await using var provider = services.BuildServiceProvider();
 
         var llama = Assert.IsType<OpenAICompatibleBackend>(provider.GetRequiredKeyedService<ILocalBackend>("llamaserver"));
         var vllm = Assert.IsType<OpenAICompatibleBackend>(provider.GetRequiredKeyedService<ILocalBackend>("vllm"));
+        var fleet = Assert.IsType<OpenAICompatibleBackend>(provider.GetRequiredKeyedService<ILocalBackend>("fleet"));
         var vllmChat = provider.GetRequiredKeyedService<IChatClient>("vllm");
         var vllmEmbeddings = provider.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>("vllm");
 
         Assert.Equal([new Uri("http://10.0.0.1:8080/v1")], llama.Endpoints);
+        Assert.Equal([new Uri("http://10.0.0.3:8000/v1"), new Uri("http://10.0.0.4:8000/v1")], fleet.Endpoints);
         Assert.Equal("qwen2.5-7b", llama.GetChatClient().GetService<ChatClientMetadata>()?.DefaultModelId);
         Assert.Equal("llamaserver", llama.GetChatClient().GetService<ChatClientMetadata>()?.ProviderName);
         Assert.Equal([new Uri("http://10.0.0.2:8000/v1")], vllm.Endpoints);
@@ -69,6 +74,9 @@ public sealed class OpenAICompatibleLocalAIBuilderExtensionsTests
     [InlineData("HealthPath")]
     [InlineData("EmbeddingDimensions")]
     [InlineData("DefaultModel")]
+    [InlineData("Endpoints")]
+    [InlineData("MaxConcurrentRequestsPerEndpoint")]
+    [InlineData("EndpointRetryDelay")]
     public void Backend_ConstructedDirectly_RejectsEachBadSetting_NamingItsKey(string key)
     {
         var options = new OpenAICompatibleBackendOptions();
@@ -79,6 +87,9 @@ public sealed class OpenAICompatibleLocalAIBuilderExtensionsTests
             case "HealthPath": options.HealthPath = "health"; break;
             case "EmbeddingDimensions": options.EmbeddingDimensions = 0; break;
             case "DefaultModel": options.DefaultModel = " "; break;
+            case "Endpoints": options.Endpoints = [new Uri("http://10.0.0.1:8080/v1"), new Uri("http://10.0.0.1:8080/v1")]; break;
+            case "MaxConcurrentRequestsPerEndpoint": options.MaxConcurrentRequestsPerEndpoint = 0; break;
+            case "EndpointRetryDelay": options.EndpointRetryDelay = TimeSpan.FromSeconds(-1); break;
         }
 
         var ex = Assert.Throws<ArgumentException>(() => new OpenAICompatibleBackend("lm", options));

@@ -9,109 +9,51 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
     /// <summary>The key of the server that served a response in <see cref="ChatResponse.AdditionalProperties"/>.</summary>
     public const string EndpointKey = "openai.endpoint";
 
-    private readonly OpenAIEndpoint _endpoint;
-    private readonly OpenAIErrors _errors;
-    private readonly TimeProvider _timeProvider;
+    private readonly OpenAIEndpointPool _pool;
     private readonly string? _model;
-    private readonly bool _checkModels;
-    private readonly TimeSpan _timeout;
     private readonly ChatClientMetadata _metadata;
 
-    public OpenAICompatibleChatClient(OpenAIEndpoint endpoint, OpenAIErrors errors, OpenAICompatibleBackendOptions options, TimeProvider timeProvider, string? model)
+    public OpenAICompatibleChatClient(OpenAIEndpointPool pool, string? model)
     {
-        _endpoint = endpoint;
-        _errors = errors;
-        _timeProvider = timeProvider;
+        _pool = pool;
         _model = model;
-        _checkModels = options.CheckModels;
-        _timeout = options.GenerationTimeout;
-        _metadata = new ChatClientMetadata(errors.BackendId, endpoint.Uri, model);
+        _metadata = new ChatClientMetadata(pool.Errors.BackendId, pool.Endpoints[0].Uri, model);
     }
 
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var checkedMessages = ChatRequestValidation.Validate(messages, options);
         var prepared = Prepare(options);
-        using var limit = new CancellationTokenSource(_timeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
-        try
-        {
-            prepared.ModelId = await ResolveModelAsync(prepared.ModelId, linked.Token).ConfigureAwait(false);
-            var response = await _endpoint.ChatClient(prepared.ModelId).GetResponseAsync(checkedMessages, prepared, linked.Token).ConfigureAwait(false);
-            (response.AdditionalProperties ??= [])[EndpointKey] = _endpoint.Uri.ToString();
-            return response;
-        }
-        catch (Exception ex) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw _errors.Timeout(_endpoint.Uri, _timeout, streaming: false, ex);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw _errors.Translate(ex, _endpoint.Uri, prepared.ModelId);
-        }
+        return _pool.RunAsync(
+            _pool.Timeout,
+            prepared.ModelId,
+            async (endpoint, token) =>
+            {
+                var request = prepared.Clone();
+                request.ModelId = await _pool.ResolveModelAsync(endpoint, prepared.ModelId, token).ConfigureAwait(false);
+                var response = await endpoint.ChatClient(request.ModelId).GetResponseAsync(checkedMessages, request, token).ConfigureAwait(false);
+                (response.AdditionalProperties ??= [])[EndpointKey] = endpoint.Uri.ToString();
+                return response;
+            },
+            cancellationToken);
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var checkedMessages = ChatRequestValidation.Validate(messages, options);
-        var prepared = Prepare(options);
-        using (var limit = new CancellationTokenSource(_timeout, _timeProvider))
-        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token))
+        await foreach (var update in _pool.StreamAsync(checkedMessages, Prepare(options), cancellationToken).ConfigureAwait(false))
         {
-            try
-            {
-                prepared.ModelId = await ResolveModelAsync(prepared.ModelId, linked.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw _errors.Timeout(_endpoint.Uri, _timeout, streaming: false, ex);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                throw _errors.Translate(ex, _endpoint.Uri, prepared.ModelId);
-            }
-        }
-
-        var stream = new OpenAIChatStream(_endpoint, _errors, _timeout, _timeProvider, prepared.ModelId, cancellationToken);
-        try
-        {
-            stream.Start(checkedMessages, prepared);
-            while (await stream.MoveNextAsync().ConfigureAwait(false))
-            {
-                yield return stream.Current;
-            }
-        }
-        finally
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
+            yield return update;
         }
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(ChatClientMetadata))
-        {
-            return _metadata;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) => BackendClientServices.Get(this, _metadata, serviceType, serviceKey);
 
     public void Dispose()
     {
-        // The endpoint belongs to the backend.
+        // The endpoints belong to the backend.
     }
-
-    /// <summary>Checks the model against the server's list (unless <see cref="OpenAICompatibleBackendOptions.CheckModels"/> is off), or picks the server's only model when none is named.</summary>
-    private async Task<string> ResolveModelAsync(string? model, CancellationToken cancellationToken) =>
-        _checkModels ? await _endpoint.Catalog.ResolveAsync(model, _errors, _endpoint.Uri, cancellationToken).ConfigureAwait(false) : model!;
 
     private ChatOptions Prepare(ChatOptions? options)
     {

@@ -6,34 +6,23 @@ namespace LocalAI.OpenAI;
 /// <remarks>Created without I/O: dimensions that are not configured are learnt from the first response, and declared from then on.</remarks>
 internal sealed class OpenAICompatibleEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
-    private readonly OpenAIEndpoint _endpoint;
-    private readonly OpenAIErrors _errors;
-    private readonly TimeProvider _timeProvider;
-    private readonly bool _checkModels;
-    private readonly TimeSpan _timeout;
-    private readonly Action<string, int> _learnt;
+    private readonly OpenAIEndpointPool _pool;
+    private readonly Action<string, int, Uri> _learnt;
     private EmbeddingGeneratorMetadata _metadata;
     private string? _model;
 
     /// <summary>Initializes a new instance of the <see cref="OpenAICompatibleEmbeddingGenerator"/> class.</summary>
-    /// <param name="endpoint">The server.</param>
-    /// <param name="errors">Translates failures.</param>
-    /// <param name="options">The backend's settings.</param>
-    /// <param name="timeProvider">The clock for the timeout.</param>
+    /// <param name="pool">The servers, their time limit and the translation of failures.</param>
     /// <param name="model">The embedding model; <see langword="null"/> for the server's only model, named once the first request has read the model list.</param>
     /// <param name="dimensions">The model's dimensions when known without asking the server.</param>
-    /// <param name="learnt">Tells the backend the dimensions of a model once a response has shown them.</param>
+    /// <param name="learnt">Tells the backend the dimensions of a model, and the server, once a response has shown them.</param>
     public OpenAICompatibleEmbeddingGenerator(
-        OpenAIEndpoint endpoint, OpenAIErrors errors, OpenAICompatibleBackendOptions options, TimeProvider timeProvider, string? model, int? dimensions, Action<string, int> learnt)
+        OpenAIEndpointPool pool, string? model, int? dimensions, Action<string, int, Uri> learnt)
     {
-        _endpoint = endpoint;
-        _errors = errors;
-        _timeProvider = timeProvider;
+        _pool = pool;
         _model = model;
-        _checkModels = options.CheckModels;
-        _timeout = options.GenerationTimeout;
         _learnt = learnt;
-        _metadata = new EmbeddingGeneratorMetadata(errors.BackendId, endpoint.Uri, model, dimensions);
+        _metadata = new EmbeddingGeneratorMetadata(pool.Errors.BackendId, pool.Endpoints[0].Uri, model, dimensions);
     }
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
@@ -50,71 +39,47 @@ internal sealed class OpenAICompatibleEmbeddingGenerator : IEmbeddingGenerator<s
         var prepared = options?.Clone() ?? new EmbeddingGenerationOptions();
         var defaultModel = prepared.ModelId is null;
         prepared.ModelId ??= Volatile.Read(ref _model);
-        using var limit = new CancellationTokenSource(_timeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
-        GeneratedEmbeddings<Embedding<float>> result;
-        try
-        {
-            if (_checkModels)
+        var (result, served, model) = await _pool.RunAsync(
+            _pool.Timeout,
+            prepared.ModelId,
+            async (endpoint, token) =>
             {
-                prepared.ModelId = await _endpoint.Catalog.ResolveAsync(prepared.ModelId, _errors, _endpoint.Uri, linked.Token).ConfigureAwait(false);
-                if (defaultModel && Volatile.Read(ref _model) is null)
-                {
-                    // The server's only model: named from now on.
-                    Volatile.Write(ref _model, prepared.ModelId);
-                    var declared = Volatile.Read(ref _metadata);
-                    Volatile.Write(ref _metadata, new EmbeddingGeneratorMetadata(declared.ProviderName, declared.ProviderUri, prepared.ModelId, declared.DefaultModelDimensions));
-                }
-            }
-
-            result = await _endpoint.EmbeddingGenerator(prepared.ModelId!).GenerateAsync(texts, prepared, linked.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                var request = prepared.Clone();
+                request.ModelId = await _pool.ResolveModelAsync(endpoint, prepared.ModelId, token).ConfigureAwait(false);
+                return (await endpoint.EmbeddingGenerator(request.ModelId).GenerateAsync(texts, request, token).ConfigureAwait(false), endpoint.Uri, request.ModelId);
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (defaultModel && _pool.CheckModels && Volatile.Read(ref _model) is null)
         {
-            throw _errors.Timeout(_endpoint.Uri, _timeout, streaming: false, ex);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw _errors.Translate(ex, _endpoint.Uri, prepared.ModelId);
+            // The server's only model: named from now on.
+            Volatile.Write(ref _model, model);
+            var declared = Volatile.Read(ref _metadata);
+            Volatile.Write(ref _metadata, new EmbeddingGeneratorMetadata(declared.ProviderName, declared.ProviderUri, model, declared.DefaultModelDimensions));
         }
 
-        Check(result, texts.Count, prepared.ModelId!);
+        Check(result, texts.Count, model, served);
         return result;
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(EmbeddingGeneratorMetadata))
-        {
-            return Volatile.Read(ref _metadata);
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) => BackendClientServices.Get(this, Volatile.Read(ref _metadata), serviceType, serviceKey);
 
     public void Dispose()
     {
-        // The endpoint belongs to the backend.
+        // The endpoints belong to the backend.
     }
 
     /// <summary>Checks that there is one vector per text, all of one length, and learns that length for the default model.</summary>
-    private void Check(GeneratedEmbeddings<Embedding<float>> result, int expected, string model)
+    private void Check(GeneratedEmbeddings<Embedding<float>> result, int expected, string model, Uri served)
     {
         if (result.Count != expected)
         {
-            throw _errors.BadEmbeddings(_endpoint.Uri, $"{result.Count} vectors for {expected} texts");
+            throw _pool.Errors.BadEmbeddings(served, $"{result.Count} vectors for {expected} texts");
         }
 
         var length = result[0].Vector.Length;
         if (length == 0 || result.Any(e => e.Vector.Length != length))
         {
-            throw _errors.BadEmbeddings(_endpoint.Uri, "vectors of different or zero lengths in one response");
+            throw _pool.Errors.BadEmbeddings(served, "vectors of different or zero lengths in one response");
         }
 
         if (!string.Equals(model, Volatile.Read(ref _model), StringComparison.Ordinal))
@@ -127,13 +92,13 @@ internal sealed class OpenAICompatibleEmbeddingGenerator : IEmbeddingGenerator<s
         {
             if (declared != length)
             {
-                throw _errors.BadEmbeddings(_endpoint.Uri, $"{length} dimensions where {declared} are declared for '{model}'; fix {_errors.ConfigurationKey}:EmbeddingDimensions");
+                throw _pool.Errors.BadEmbeddings(served, $"{length} dimensions where {declared} are declared for '{model}'; fix {_pool.Errors.ConfigurationKey}:EmbeddingDimensions");
             }
 
             return;
         }
 
         Volatile.Write(ref _metadata, new EmbeddingGeneratorMetadata(metadata.ProviderName, metadata.ProviderUri, model, length));
-        _learnt(model, length);
+        _learnt(model, length, served);
     }
 }

@@ -26,6 +26,22 @@ internal sealed class OpenAIErrors(string backendId, string configurationKey)
         _ => false,
     };
 
+    /// <summary>Returns whether a failure is the endpoint's own (refused, unreachable, 5xx, 408, 429, a dropped connection, a malformed or empty stream), so the request may go to another endpoint; a missing model, a rejected key or a refused request is the request's.</summary>
+    /// <param name="exception">The failure, translated or not.</param>
+    /// <param name="firstTokenTimeout"><see langword="true"/> where a time-out means no first token came (a stream); a whole request that ran out of time is not sent again.</param>
+    public static bool IsEndpointFault(Exception exception, bool firstTokenTimeout) => exception switch
+    {
+        ModelNotFoundException => false,
+        LocalAIException { InnerException: TimeoutException } => firstTokenTimeout,
+        LocalAIException { InnerException: { } inner } => IsEndpointFault(inner, firstTokenTimeout),
+        LocalAIException => true,
+        ClientResultException { Status: 0, InnerException: { } inner } => IsEndpointFault(inner, firstTokenTimeout),
+        ClientResultException { Status: var status } => status is 408 or 429 or >= 500,
+        HttpRequestException { StatusCode: { } status } => (int)status >= 500,
+        HttpRequestException or IOException or SocketException or JsonException or FormatException => true,
+        _ => false,
+    };
+
     public Exception Translate(Exception exception, Uri endpoint, string? model)
     {
         switch (exception)
