@@ -136,7 +136,7 @@ public sealed class OllamaBackendTests : IAsyncLifetime
         await using var backend = TestSupport.CreateBackend(_server);
         var reports = new List<ModelDownloadProgress>();
 
-        await backend.DownloadModelAsync("big:latest", new SynchronousProgress(reports.Add));
+        await backend.DownloadModelAsync("big:latest", new SynchronousProgress<ModelDownloadProgress>(reports.Add));
 
         var smallDone = reports.Last(r => r.PartsTotal == 1);
         Assert.Equal(99.9, smallDone.Percent);
