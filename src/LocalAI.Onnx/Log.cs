@@ -11,12 +11,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "ONNX model {ModelId} truncated {Count} of {Total} texts to {MaxSequenceLength} tokens")]
     public static partial void Truncated(ILogger logger, string modelId, int count, int total, int maxSequenceLength);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Downloading ONNX model {ModelId} from {Url} into {Path}")]
-    public static partial void Downloading(ILogger logger, string modelId, Uri url, string path);
-
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Downloaded ONNX model {ModelId}: {Bytes} bytes, SHA-256 verified")]
-    public static partial void Downloaded(ILogger logger, string modelId, long bytes);
-
     [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "ONNX model {ModelId} in {Path} has no sentence_bert_config.json: texts are cut at {MaxSequenceLength} tokens (from {Source}), which may not be the length the model was trained for; set OnnxBackendOptions.MaxSequenceLength or add sentence_bert_config.json with max_seq_length")]
     public static partial void MaxLengthNotDeclared(ILogger logger, string modelId, string path, int maxSequenceLength, string source);
 

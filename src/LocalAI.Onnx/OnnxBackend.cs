@@ -32,6 +32,7 @@ public sealed class OnnxBackend : ILocalBackend, IModelDeleter
     private readonly Lock _defaultGate = new();
     private OnnxBackendEmbeddingGenerator? _directoryDefault;
     private readonly ModelCatalog _catalog;
+    private readonly DefaultModelSource? _defaultSource;
     private HttpClient? _ownedHttpClient;
     private HuggingFaceDownloader? _hub;
 
@@ -55,6 +56,7 @@ public sealed class OnnxBackend : ILocalBackend, IModelDeleter
         _timeProvider = timeProvider ?? TimeProvider.System;
         _httpClient = httpClient;
         _catalog = ModelCatalog.Create(CatalogKind, options.Catalog);
+        _defaultSource = DefaultModelSource.From(options);
     }
 
     /// <inheritdoc/>
@@ -62,7 +64,7 @@ public sealed class OnnxBackend : ILocalBackend, IModelDeleter
 
     /// <inheritdoc/>
     public BackendCapabilities Capabilities =>
-        BackendCapabilities.Embeddings | (_options.DownloadUrl is null && ModelsDirectory is null ? BackendCapabilities.None : BackendCapabilities.ModelDownload);
+        BackendCapabilities.Embeddings | (_defaultSource is null && ModelsDirectory is null ? BackendCapabilities.None : BackendCapabilities.ModelDownload);
 
     /// <summary>Gets the folder whose sub-folders are the models this backend lists.</summary>
     public string? ModelsDirectory =>
@@ -140,7 +142,8 @@ public sealed class OnnxBackend : ILocalBackend, IModelDeleter
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The default model with a <see cref="OnnxBackendOptions.DownloadUrl"/> comes from there. Any other model comes from a
+    /// The default model with a <see cref="OnnxBackendOptions.DownloadRepository"/> (or <see cref="OnnxBackendOptions.DownloadUrl"/>) comes from there into
+    /// <see cref="OnnxBackendOptions.ModelPath"/>, fetched again when asked for. Any other model comes from a
     /// Hugging Face hub into a folder of <see cref="ModelsDirectory"/>: a catalog id (<c>all-MiniLM-L6-v2</c>) fetches the entry's
     /// files; a repository (<c>owner/name</c>) fetches its <c>onnx/model.onnx</c> (or <c>model.onnx</c>) with the tokenizer and
     /// sentence-transformers configuration files it has. The folder appears whole or not at all; an installed one is not fetched again.
@@ -151,7 +154,7 @@ public sealed class OnnxBackend : ILocalBackend, IModelDeleter
     public async Task DownloadModelAsync(string model, IProgress<ModelDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
-        if (_options.DownloadUrl is not null && string.Equals(model, DeclaredDefaultModelId, StringComparison.OrdinalIgnoreCase))
+        if (_defaultSource is not null && string.Equals(model, DeclaredDefaultModelId, StringComparison.OrdinalIgnoreCase))
         {
             await DownloadDefaultAsync(progress, force: true, cancellationToken).ConfigureAwait(false);
             return;
@@ -159,7 +162,7 @@ public sealed class OnnxBackend : ILocalBackend, IModelDeleter
 
         if (ModelsDirectory is not { } root)
         {
-            throw new NotSupportedException($"The ONNX backend downloads into its models folder: set LocalAI:{Id}:ModelsDirectory (or DownloadUrl and DownloadSha256 for the default model).");
+            throw new NotSupportedException($"The ONNX backend downloads into its models folder: set LocalAI:{Id}:ModelsDirectory (or DownloadRepository for the default model).");
         }
 
         var entry = _catalog.Find(model);
@@ -263,8 +266,17 @@ public sealed class OnnxBackend : ILocalBackend, IModelDeleter
             throw new ModelNotFoundException(repository, Id, $"Repository '{repository}' has neither onnx/model.onnx nor model.onnx; pick a repository with an ONNX export.");
         }
 
-        return [new ModelCatalogFile { Path = onnx }, .. ModelDownloader.DefaultFiles.Where(f => f != "model.onnx" && available.Contains(f)).Select(f => new ModelCatalogFile { Path = f })];
+        if (!available.Contains("tokenizer.json") && !available.Contains("vocab.txt"))
+        {
+            throw new ModelNotFoundException(repository, Id, $"Repository '{repository}' has neither tokenizer.json nor vocab.txt, so its model cannot tokenize; pick a sentence-transformers repository with its tokenizer.");
+        }
+
+        return [new ModelCatalogFile { Path = onnx }, .. ModelFolder.ConfigurationFiles.Where(available.Contains).Select(f => new ModelCatalogFile { Path = f })];
     }
+
+    private static bool IsOnnxFile(string path) => path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+
+    private HttpClient HttpClient() => _httpClient ?? LazyInitializer.EnsureInitialized(ref _ownedHttpClient, () => new HttpClient());
 
     private Task<string> LocateNamedAsync(string folder, string model)
     {
@@ -285,7 +297,7 @@ public sealed class OnnxBackend : ILocalBackend, IModelDeleter
     }
 
     private HuggingFaceDownloader GetHub() =>
-        LazyInitializer.EnsureInitialized(ref _hub, () => new HuggingFaceDownloader(Id, _options.HuggingFace, _httpClient ?? LazyInitializer.EnsureInitialized(ref _ownedHttpClient, () => new HttpClient()), _timeProvider));
+        LazyInitializer.EnsureInitialized(ref _hub, () => new HuggingFaceDownloader(Id, _options.HuggingFace, HttpClient(), _timeProvider));
 
     private static bool SameFolder(string a, string b) =>
         string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)), StringComparison.Ordinal);
@@ -315,7 +327,7 @@ public sealed class OnnxBackend : ILocalBackend, IModelDeleter
     {
         if (_options.ModelPath is { Length: > 0 } path)
         {
-            if (_options.DownloadUrl is not null)
+            if (_defaultSource is not null)
             {
                 await DownloadDefaultAsync(null, force: false, cancellationToken).ConfigureAwait(false);
             }
@@ -341,15 +353,21 @@ public sealed class OnnxBackend : ILocalBackend, IModelDeleter
                 return;
             }
 
-            var downloader = new ModelDownloader(_httpClient ?? LazyInitializer.EnsureInitialized(ref _ownedHttpClient, () => new HttpClient()), Id, _logger);
-            await downloader.DownloadAsync(
-                DeclaredDefaultModelId!,
-                _options.DownloadUrl!,
-                _options.DownloadSha256!,
-                _options.DownloadFiles is { Count: > 0 } files ? [.. files] : ModelDownloader.DefaultFiles,
-                folder,
-                progress,
-                cancellationToken).ConfigureAwait(false);
+            var source = _defaultSource!;
+            var hub = ReferenceEquals(source.Hub, _options.HuggingFace) ? GetHub() : new HuggingFaceDownloader(Id, source.Hub, HttpClient(), _timeProvider);
+            IReadOnlyList<ModelCatalogFile> files = _options.DownloadFiles is { Count: > 0 } named
+                ? [.. named.Select(f => new ModelCatalogFile { Path = f, Optional = !IsOnnxFile(f) })]
+                : await ChooseFilesAsync(hub, source.Repository, cancellationToken).ConfigureAwait(false);
+            if (_options.DownloadSha256 is { Length: > 0 } pinned)
+            {
+                foreach (var file in files.Where(f => IsOnnxFile(f.Path)))
+                {
+                    file.Sha256 = pinned.Trim();
+                }
+            }
+
+            Log.DownloadingFromHub(_logger, DeclaredDefaultModelId!, source.Repository, folder);
+            await hub.DownloadFolderAsync(DeclaredDefaultModelId!, source.Repository, files, folder, progress, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -35,16 +35,20 @@ public sealed class OnnxBackendOptions
     /// <value>The default value is 0: ONNX Runtime's default (one per physical core).</value>
     public int IntraOpNumThreads { get; set; }
 
-    /// <summary>Gets or sets the address of a folder to download the default model from when <see cref="ModelPath"/> has no ONNX file (files are fetched as <c>{DownloadUrl}/{file}</c>).</summary>
-    /// <value>The default value is <see langword="null"/>: nothing is ever downloaded.</value>
+    /// <summary>Gets or sets the Hugging Face repository (<c>owner/name</c>) the default model is downloaded from into <see cref="ModelPath"/> when that folder has no ONNX file, through <see cref="HuggingFace"/> (endpoint, token, offline mode, revision): resumed after an interruption, checked against its SHA-256, and put in place whole.</summary>
+    /// <value>The default value is <see langword="null"/>: the default model is not downloaded (unless <see cref="DownloadUrl"/> is set).</value>
+    public string? DownloadRepository { get; set; }
+
+    /// <summary>Gets or sets a hub address of the repository the default model comes from, <c>{endpoint}/{owner}/{name}</c> or <c>{endpoint}/{owner}/{name}/resolve/{revision}</c>; superseded by <see cref="DownloadRepository"/> (with <c>HuggingFace:Endpoint</c> for a mirror), and ignored when that is set.</summary>
+    /// <value>The default value is <see langword="null"/>. An address of another shape (a plain folder of files) is refused at start: downloads need the hub's file metadata for their checksums and resumption.</value>
     public Uri? DownloadUrl { get; set; }
 
-    /// <summary>Gets or sets the SHA-256 (hexadecimal) the downloaded <c>model.onnx</c> must have; a download with another checksum is deleted and fails.</summary>
-    /// <value>The default value is <see langword="null"/>; it is required when <see cref="DownloadUrl"/> is set.</value>
+    /// <summary>Gets or sets the SHA-256 (hexadecimal) the downloaded ONNX file must have; a download with another checksum fails and installs nothing.</summary>
+    /// <value>The default value is <see langword="null"/>: the SHA-256 the hub publishes for the file.</value>
     public string? DownloadSha256 { get; set; }
 
-    /// <summary>Gets or sets the files fetched from <see cref="DownloadUrl"/>; <c>model.onnx</c> and one of <c>tokenizer.json</c> or <c>vocab.txt</c> must exist there, the others are skipped when the server answers 404.</summary>
-    /// <value>The default value is <see langword="null"/>: <c>model.onnx</c>, <c>tokenizer.json</c>, <c>vocab.txt</c>, <c>tokenizer_config.json</c>, <c>config.json</c>, <c>modules.json</c>, <c>sentence_bert_config.json</c>, <c>1_Pooling/config.json</c>.</value>
+    /// <summary>Gets or sets the repository paths the default model's download fetches; the <c>.onnx</c> file is required, the others are skipped when the repository lacks them. The files keep their paths in <see cref="ModelPath"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: <c>onnx/model.onnx</c> (else <c>model.onnx</c>) with whichever of <c>tokenizer.json</c>, <c>vocab.txt</c>, <c>tokenizer_config.json</c>, <c>config.json</c>, <c>modules.json</c>, <c>sentence_bert_config.json</c>, <c>1_Pooling/config.json</c> the repository has.</value>
     public IList<string>? DownloadFiles { get; set; }
 
     /// <summary>Gets or sets the hub model folders are downloaded from into <see cref="ModelsDirectory"/> (endpoint, token, offline mode, revision).</summary>

@@ -49,22 +49,24 @@ internal sealed class OnnxBackendOptionsValidator : IValidateOptions<OnnxBackend
             yield return $"{key}:MaxSequenceLength is {options.MaxSequenceLength}; it must be at least 2 (the classification and separator tokens).";
         }
 
-        if (options.DownloadUrl is not null)
+        if (options.DownloadSha256 is { } sha && (sha.Trim().Length != 64 || !sha.Trim().All(char.IsAsciiHexDigit)))
         {
-            if (options.DownloadSha256 is not { } sha || sha.Trim().Length != 64 || !sha.Trim().All(char.IsAsciiHexDigit))
-            {
-                yield return $"{key}:DownloadSha256 must be the 64-hexadecimal-digit SHA-256 of model.onnx when DownloadUrl is set.";
-            }
+            yield return $"{key}:DownloadSha256 must be the 64-hexadecimal-digit SHA-256 of the ONNX file (was '{sha}').";
+        }
 
-            if (string.IsNullOrWhiteSpace(options.ModelPath))
-            {
-                yield return $"{key}:ModelPath must name the folder to download into when DownloadUrl is set.";
-            }
+        if (options.DownloadRepository is { } repository && (repository.Trim().Split('/') is not [{ Length: > 0 }, { Length: > 0 }]))
+        {
+            yield return $"{key}:DownloadRepository '{repository}' must be a Hugging Face repository written owner/name.";
+        }
 
-            if (!options.DownloadUrl.IsAbsoluteUri || options.DownloadUrl.Scheme is not ("http" or "https"))
-            {
-                yield return $"{key}:DownloadUrl '{options.DownloadUrl}' must be an absolute http or https address.";
-            }
+        if (string.IsNullOrWhiteSpace(options.DownloadRepository) && options.DownloadUrl is { } url && !DefaultModelSource.TryParse(url, options.HuggingFace, out _))
+        {
+            yield return $"{key}:DownloadUrl '{url}' is not a Hugging Face repository address ({{endpoint}}/{{owner}}/{{name}}, optionally /resolve/{{revision}}). Downloads come from a hub, resumable and checked: set {key}:DownloadRepository to owner/name and {key}:HuggingFace:Endpoint to the hub or mirror.";
+        }
+
+        if ((!string.IsNullOrWhiteSpace(options.DownloadRepository) || options.DownloadUrl is not null) && string.IsNullOrWhiteSpace(options.ModelPath))
+        {
+            yield return $"{key}:ModelPath must name the folder to download the default model into when DownloadRepository or DownloadUrl is set.";
         }
     }
 }

@@ -195,11 +195,13 @@ public sealed class ModelLoadingTests : IDisposable
     }
 
     [Fact]
-    public void A_download_address_without_a_checksum_is_refused()
+    public void A_malformed_download_checksum_or_repository_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = Model, DownloadUrl = new Uri("http://127.0.0.1:1/") }));
+        var checksum = Assert.Throws<ArgumentException>(() => new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = Model, DownloadRepository = "acme/model", DownloadSha256 = "abc" }));
+        var repository = Assert.Throws<ArgumentException>(() => new OnnxBackend(OnnxBackend.DefaultId, new OnnxBackendOptions { ModelPath = Model, DownloadRepository = "just-a-name" }));
 
-        Assert.Contains("DownloadSha256", error.Message, StringComparison.Ordinal);
+        Assert.Contains("DownloadSha256", checksum.Message, StringComparison.Ordinal);
+        Assert.Contains("owner/name", repository.Message, StringComparison.Ordinal);
     }
 
     private async Task<InvalidModelFileException> LoadFails()

@@ -5,6 +5,13 @@ namespace LocalAI.Onnx;
 /// <summary>Finds the files of a sentence-transformers model folder exported to ONNX, and reads what can be read cheaply.</summary>
 internal static class ModelFolder
 {
+    /// <summary>The tokenizer and sentence-transformers configuration files a download fetches beside the ONNX file, when the repository has them.</summary>
+    public static readonly IReadOnlyList<string> ConfigurationFiles =
+    [
+        "tokenizer.json", "vocab.txt", "tokenizer_config.json", "config.json", "modules.json",
+        "sentence_bert_config.json", "1_Pooling/config.json",
+    ];
+
     /// <summary>Gets the ONNX file of a model folder: <c>model.onnx</c> at its root, else <c>onnx/model.onnx</c> (the Hugging Face layout).</summary>
     /// <param name="directory">The folder.</param>
     /// <returns>The path, or <see langword="null"/> when the folder has neither.</returns>
