@@ -15,7 +15,11 @@ public sealed partial class FileVectorStore : IVectorStore
 {
     private readonly FileVectorStoreOptions _options;
     private readonly ILogger _logger;
+    private const int MaxKeptFrameBuffer = 16 << 20;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    // Reused by every commit, under the write lock.
+    private MemoryStream _frameBuffer = new();
     private volatile StoreSnapshot? _snapshot;
     private FileStream? _file;
     private StoreWriterLock? _writerLock;
@@ -115,8 +119,11 @@ public sealed partial class FileVectorStore : IVectorStore
                 normalized.Add(new DocumentRecords(document.DocumentId, [.. document.Records.Select(r => Normalize(r, model))]));
             }
 
-            var payload = StoreFileFormat.ReplacePayload(normalized);
-            await AppendAsync(payload, cancellationToken).ConfigureAwait(false);
+            await AppendFrameAsync(StoreFileFormat.ReplaceFrame(_frameBuffer, normalized), cancellationToken).ConfigureAwait(false);
+            if (_frameBuffer.Capacity > MaxKeptFrameBuffer)
+            {
+                _frameBuffer = new MemoryStream();
+            }
 
             var builder = snapshot.Documents.ToBuilder();
             var chunks = snapshot.ChunkCount;
@@ -425,7 +432,10 @@ public sealed partial class FileVectorStore : IVectorStore
         }
     }
 
-    private async Task AppendAsync(byte[] payload, CancellationToken cancellationToken)
+    private Task AppendAsync(byte[] payload, CancellationToken cancellationToken) =>
+        AppendFrameAsync(StoreFileFormat.Frame(payload), cancellationToken);
+
+    private async Task AppendFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_options.ReadOnly)
@@ -433,7 +443,6 @@ public sealed partial class FileVectorStore : IVectorStore
             throw new InvalidOperationException($"RAG store '{_options.Path}' was opened read-only (FileVectorStoreOptions.ReadOnly); open it without ReadOnly to write.");
         }
 
-        var frame = StoreFileFormat.Frame(payload);
         var file = _file!;
         var start = file.Position;
         try
@@ -482,9 +491,10 @@ public sealed partial class FileVectorStore : IVectorStore
                 await output.WriteAsync(StoreFileFormat.Frame(StoreFileFormat.ModelPayload(model)), cancellationToken).ConfigureAwait(false);
             }
 
+            var buffer = new MemoryStream();
             foreach (var group in snapshot.Documents.Values.Chunk(256))
             {
-                await output.WriteAsync(StoreFileFormat.Frame(StoreFileFormat.ReplacePayload(group)), cancellationToken).ConfigureAwait(false);
+                await output.WriteAsync(StoreFileFormat.ReplaceFrame(buffer, group), cancellationToken).ConfigureAwait(false);
             }
 
             output.Flush(flushToDisk: true);

@@ -13,6 +13,9 @@ namespace LocalAI.Rag;
 internal static class StoreFileFormat
 {
     public const int HeaderLength = 8;
+
+    /// <summary>The bytes before each record's payload: its length and its CRC-32.</summary>
+    public const int FrameHeaderLength = 8;
     public const byte OpModel = 1;
     public const byte OpReplace = 2;
     public const byte OpDelete = 3;
@@ -21,10 +24,10 @@ internal static class StoreFileFormat
 
     public static byte[] Frame(ReadOnlySpan<byte> payload)
     {
-        var frame = new byte[8 + payload.Length];
+        var frame = new byte[FrameHeaderLength + payload.Length];
         BinaryPrimitives.WriteInt32LittleEndian(frame, payload.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), Crc32.HashToUInt32(payload));
-        payload.CopyTo(frame.AsSpan(8));
+        payload.CopyTo(frame.AsSpan(FrameHeaderLength));
         return frame;
     }
 
@@ -73,9 +76,22 @@ internal static class StoreFileFormat
         return stream.ToArray();
     }
 
-    public static byte[] ReplacePayload(IReadOnlyList<DocumentRecords> documents)
+    /// <summary>Writes a replace record's frame into <paramref name="buffer"/> (cleared first, its capacity kept) and returns the frame: one buffer reused per commit instead of a payload, a copy of it and a frame per group of documents.</summary>
+    public static ReadOnlyMemory<byte> ReplaceFrame(MemoryStream buffer, IReadOnlyList<DocumentRecords> documents)
     {
-        using var stream = new MemoryStream();
+        buffer.SetLength(0);
+        Span<byte> header = stackalloc byte[FrameHeaderLength];
+        buffer.Write(header);
+        WriteReplacePayload(buffer, documents);
+        var frame = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        var payload = frame.Span[FrameHeaderLength..];
+        BinaryPrimitives.WriteInt32LittleEndian(frame.Span, payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.Span[4..], Crc32.HashToUInt32(payload));
+        return frame;
+    }
+
+    private static void WriteReplacePayload(Stream stream, IReadOnlyList<DocumentRecords> documents)
+    {
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(OpReplace);
@@ -109,8 +125,6 @@ internal static class StoreFileFormat
                 }
             }
         }
-
-        return stream.ToArray();
     }
 
     /// <summary>
