@@ -1,10 +1,16 @@
+using LocalAI.Rag;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LocalAI.AspNetCore;
 
-/// <summary><c>POST /v1/chat/completions</c>: one answer as JSON, or with <c>stream: true</c> the answer's chunks as Server-Sent Events ending with <c>data: [DONE]</c>.</summary>
+/// <summary>
+/// <c>POST /v1/chat/completions</c>: one answer as JSON, or with <c>stream: true</c> the answer's chunks as Server-Sent Events ending with <c>data: [DONE]</c>.
+/// With <c>localai_rag: true</c> the answer goes through a <see cref="RagChatClient"/> over the registered <see cref="RagIndex"/>, and the passages it was given
+/// come back as <c>localai_citations</c> (of the answer, or of the first chunk).
+/// </summary>
 internal static class ChatCompletionsEndpoint
 {
     public static Task HandleAsync(HttpContext context) =>
@@ -16,6 +22,11 @@ internal static class ChatCompletionsEndpoint
         var (messages, options) = ChatRequestMapper.Map(request);
         await context.RequestServices.GetRequiredService<ModelDirectory>().EnsureKnownAsync(options.ModelId, cancellationToken).ConfigureAwait(false);
         var chat = context.RequestServices.GetRequiredService<IChatClient>();
+        if (request.Rag == true)
+        {
+            chat = new RagChatClient(chat, RagEndpoints.IndexOf(context), context.RequestServices.GetService<RagChatOptions>(), context.RequestServices.GetService<ILogger<RagChatClient>>());
+        }
+
         var time = context.RequestServices.GetRequiredService<RequestRunner>().Time;
         if (request.Stream == true)
         {
@@ -45,6 +56,7 @@ internal static class ChatCompletionsEndpoint
             ],
             Usage = Usage(response.Usage),
             Backend = backend,
+            Citations = ChatCitation.From(response.AdditionalProperties),
         };
         await RequestRunner.WriteJsonAsync(context, body, OpenAIJsonContext.Default.ChatCompletionResponse).ConfigureAwait(false);
     }

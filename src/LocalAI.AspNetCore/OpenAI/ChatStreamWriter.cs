@@ -31,6 +31,7 @@ internal static class ChatStreamWriter
                 Model = first?.ModelId ?? options.ModelId ?? backend ?? "local",
                 Choices = [new ChatChunkChoice()],
                 Backend = backend,
+                Citations = ChatCitation.From(first?.AdditionalProperties),
             };
             var choice = chunk.Choices[0];
             choice.Delta.Role = "assistant";
@@ -53,6 +54,7 @@ internal static class ChatStreamWriter
                         {
                             pendingRole = false;
                             choice.Delta.Role = null;
+                            chunk.Citations = null;
                         }
                     }
 

@@ -78,7 +78,8 @@ internal static class RagEndpoints
         }
     }
 
-    private static RagIndex IndexOf(HttpContext context) =>
+    /// <summary>The registered index, or 501 <c>rag_not_configured</c>.</summary>
+    public static RagIndex IndexOf(HttpContext context) =>
         context.RequestServices.GetService<RagIndex>()
             ?? throw new HttpError(StatusCodes.Status501NotImplemented,
                 "This server has no RAG index: register one with services.AddLocalAI(b => b.AddOnnxEmbeddings(...).AddRag()).", code: "rag_not_configured");

@@ -19,4 +19,7 @@ internal sealed class ChatCompletionChunk
 
     [JsonPropertyName("localai_backend")]
     public string? Backend { get; set; }
+
+    [JsonPropertyName("localai_citations")]
+    public List<ChatCitation>? Citations { get; set; }
 }

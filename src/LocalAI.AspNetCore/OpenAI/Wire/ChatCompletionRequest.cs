@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace LocalAI.AspNetCore;
 
@@ -36,4 +37,8 @@ internal sealed class ChatCompletionRequest
     public JsonElement? Tools { get; set; }
 
     public string? User { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the answer retrieves passages from the server's RAG index first (this server's extension).</summary>
+    [JsonPropertyName("localai_rag")]
+    public bool? Rag { get; set; }
 }

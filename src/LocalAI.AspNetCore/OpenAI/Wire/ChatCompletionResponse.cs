@@ -19,4 +19,7 @@ internal sealed class ChatCompletionResponse
 
     [JsonPropertyName("localai_backend")]
     public string? Backend { get; init; }
+
+    [JsonPropertyName("localai_citations")]
+    public List<ChatCitation>? Citations { get; init; }
 }
