@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LocalAI.Samples.Web;
 
-/// <summary>Builds the web console's host: the SDK from configuration, its HTTP endpoints (<c>MapLocalAI</c>: <c>/v1</c>, <c>/health</c>; <c>MapLocalAIManagement</c>: <c>/api</c>), and the page (static files from <c>wwwroot</c>).</summary>
+/// <summary>Builds the web console's host: the SDK from configuration with a RAG index (<c>AddRag</c>, <c>LocalAI:Rag</c>) over the embedding router, its HTTP endpoints (<c>MapLocalAI</c>: <c>/v1</c>, <c>/health</c>; <c>MapLocalAIManagement</c>: <c>/api</c>), and the page (static files from <c>wwwroot</c>).</summary>
 public static class WebConsole
 {
     /// <summary>Builds the host; <c>--urls</c> (default <c>http://127.0.0.1:5080</c>) sets where it listens, the samples' switches set the backends.</summary>
@@ -22,7 +22,11 @@ public static class WebConsole
         builder.Configuration.AddConfiguration(SampleBackends.Configuration(args));
 
         var localAI = builder.Configuration.GetSection(LocalAIOptions.SectionName);
-        builder.Services.AddLocalAI(localAI, b => SampleBackends.Add(b, "ollama,gguf,onnx"));
+        builder.Services.AddLocalAI(localAI, b =>
+        {
+            SampleBackends.Add(b, "ollama,gguf,onnx");
+            b.AddRag();
+        });
         builder.Services.AddLocalAIServer(builder.Configuration.GetSection(LocalAIServerOptions.SectionName));
         builder.Services.AddLocalAIManagement(builder.Configuration.GetSection(LocalAIManagementOptions.SectionName));
 

@@ -17,12 +17,17 @@ namespace LocalAI.Samples.Web.Tests;
 /// </summary>
 public sealed class WebConsoleHost : IAsyncDisposable
 {
+    /// <summary>The id the ONNX backend gives the encoder, pinned as the embedding router's model.</summary>
+    public const string MiniLmId = "all-MiniLM-L6-v2";
+
     private readonly List<IBrowserContext> _contexts = [];
+    private readonly string _ragFolder;
     private IPlaywright? _playwright;
     private int _ollamaStopped;
 
-    private WebConsoleHost(OllamaTestServer ollama, WebApplication app, Uri address)
+    private WebConsoleHost(OllamaTestServer ollama, WebApplication app, Uri address, string ragFolder)
     {
+        _ragFolder = ragFolder;
         Ollama = ollama;
         App = app;
         Address = address;
@@ -48,6 +53,7 @@ public sealed class WebConsoleHost : IAsyncDisposable
     public static async Task<WebConsoleHost> StartAsync()
     {
         var ollama = await OllamaTestServer.StartAsync();
+        var ragFolder = Path.Combine(Path.GetTempPath(), "localai-web-rag-" + Guid.NewGuid().ToString("N"));
         WebApplication? app = null;
         try
         {
@@ -62,12 +68,17 @@ public sealed class WebConsoleHost : IAsyncDisposable
                 "--LocalAI:ollama:DefaultModel", "llama3.2:latest",
                 "--LocalAI:ollama:EmbeddingModel", "nomic-embed-text:latest",
                 "--LocalAI:onnx:ModelPath", MiniLmModel.RequireFolder(),
+                "--LocalAI:onnx:ModelId", MiniLmId,
+
+                // The RAG index embeds with the real encoder, not the Ollama test server's embedding model.
+                "--LocalAI:EmbeddingModel", MiniLmId,
+                "--LocalAI:Rag:StorePath", Path.Combine(ragFolder, "index.ragstore"),
                 "--LocalAI:Management:StatusRefreshInterval", "00:00:00.200",
                 "--Logging:LogLevel:Default", "Warning",
             ]);
             await app.StartAsync();
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var host = new WebConsoleHost(ollama, app, new Uri(bound.EndsWith('/') ? bound : bound + "/"));
+            var host = new WebConsoleHost(ollama, app, new Uri(bound.EndsWith('/') ? bound : bound + "/"), ragFolder);
             (host._playwright, host.Browser) = await Chromium.LaunchAsync();
             return host;
         }
@@ -79,6 +90,7 @@ public sealed class WebConsoleHost : IAsyncDisposable
             }
 
             await ollama.DisposeAsync();
+            DeleteFolder(ragFolder);
             throw;
         }
     }
@@ -130,5 +142,14 @@ public sealed class WebConsoleHost : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         await StopOllamaAsync();
+        DeleteFolder(_ragFolder);
+    }
+
+    private static void DeleteFolder(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

@@ -1,9 +1,11 @@
 // Chat: streams tokens as they arrive over the OpenAI-compatible endpoint; names the serving backend, time to first
-// token and usage per answer; Stop aborts the request, which cancels the generation on the server.
+// token and usage per answer; Stop aborts the request, which cancels the generation on the server. With "Answer with RAG"
+// the request asks the server to retrieve first (localai_rag: true); the passages it gave the model (localai_citations)
+// are listed under the answer, each citation a link that opens its passage.
 import { el, ensureOk, readEvents } from './api.js';
-import { searchPassages } from './rag.js';
 
 const history = [];
+let answers = 0;
 
 export function startChat(section) {
   const form = section.querySelector('#chat-form');
@@ -53,19 +55,7 @@ async function ask(log, question, withRag, maxTokens, signal) {
   answer.scrollIntoView({ block: 'end' });
 
   const messages = [...history, { role: 'user', content: question }];
-  let citations = [];
-  if (withRag) {
-    try {
-      const found = await searchPassages(question, signal);
-      citations = found.passages;
-      messages.splice(messages.length - 1, 0, { role: 'system', content: found.context });
-      answer.append(citationList(citations));
-    } catch (error) {
-      finish(answer, meta, 'error', `RAG search failed: ${error.message}`);
-      return;
-    }
-  }
-
+  const number = ++answers;
   const started = performance.now();
   let firstToken = null;
   let backend = null;
@@ -75,7 +65,7 @@ async function ask(log, question, withRag, maxTokens, signal) {
     const response = await fetch('v1/chat/completions', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ messages, stream: true, stream_options: { include_usage: true }, max_tokens: maxTokens }),
+      body: JSON.stringify({ messages, stream: true, stream_options: { include_usage: true }, max_tokens: maxTokens, localai_rag: withRag || undefined }),
       signal,
     });
     if (response.status === 404 && !(response.headers.get('content-type') ?? '').includes('json')) {
@@ -91,6 +81,9 @@ async function ask(log, question, withRag, maxTokens, signal) {
       const chunk = JSON.parse(data);
       backend = chunk.localai_backend ?? chunk.backend ?? backend;
       usage = chunk.usage ?? usage;
+      if (chunk.localai_citations) {
+        answer.append(citationList(number, chunk.localai_citations));
+      }
       const delta = chunk.choices?.[0]?.delta?.content;
       if (delta) {
         firstToken ??= performance.now() - started;
@@ -127,7 +120,20 @@ function describe(backend, firstToken, total, usage) {
   return parts.join(' · ');
 }
 
-function citationList(passages) {
-  return el('ol', { class: 'citations', 'aria-label': 'Citations' }, passages.map((p, i) =>
-    el('li', {}, el('a', { href: `#rag`, 'data-passage': p.id ?? i + 1, title: p.text }, `[${i + 1}] ${p.source}`))));
+function citationList(number, citations) {
+  const id = n => `answer-${number}-passage-${n}`;
+  const passages = el('div', { class: 'passages' }, citations.map(c => el('details', { id: id(c.number), 'data-source': c.source },
+    el('summary', {}, `[${c.number}] ${c.source}${c.context ? ` · ${c.context}` : ''} · score ${c.score.toFixed(3)}`),
+    el('blockquote', { class: 'passage' }, c.text))));
+  // The links open and focus their passage themselves: the address's #hash names the view, so it is left alone.
+  const open = (event, n) => {
+    event.preventDefault();
+    const passage = passages.querySelector(`#${id(n)}`);
+    passage.open = true;
+    passage.querySelector('summary').focus();
+    passage.scrollIntoView({ block: 'nearest' });
+  };
+  const list = el('ol', { class: 'citations', 'aria-label': 'Citations' }, citations.map(c =>
+    el('li', {}, el('a', { href: `#${id(c.number)}`, 'data-citation': c.number, onclick: event => open(event, c.number) }, `[${c.number}] ${c.source}`))));
+  return el('div', { class: 'rag' }, list, passages);
 }
