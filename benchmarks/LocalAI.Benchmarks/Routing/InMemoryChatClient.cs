@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 namespace LocalAI.Benchmarks.Routing;
 
 /// <summary>A chat client with no latency that builds a fresh response (or updates) per call, like a real backend.</summary>
+/// <param name="updates">Updates per stream, unless the request's <see cref="ChatOptions.MaxOutputTokens"/> asks for another count.</param>
 internal sealed class InMemoryChatClient(int updates) : IChatClient
 {
     private static readonly ChatMessage[] Reply = [new(ChatRole.Assistant, "ok")];
@@ -14,7 +15,8 @@ internal sealed class InMemoryChatClient(int updates) : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        for (var i = 0; i < updates; i++)
+        var count = options?.MaxOutputTokens ?? updates;
+        for (var i = 0; i < count; i++)
         {
             yield return new ChatResponseUpdate(ChatRole.Assistant, "tok");
         }

@@ -136,11 +136,8 @@ public class RouterOverheadBenchmarks
 
     private static async Task<(FallbackChatClient Router, BackendSlot FirstSlot)> CreateRouterAsync(params ILocalBackend[] backends)
     {
-        var options = new LocalAIOptions
-        {
-            StatusCacheTtl = TimeSpan.FromDays(1),
-            Resilience = { MinimumThroughput = 2, BreakDuration = TimeSpan.FromDays(1), SamplingDuration = TimeSpan.FromDays(1) },
-        };
+        var options = new LocalAIOptions();
+        BenchmarkRouterOptions.Apply(options);
         var manager = new BackendManager(backends, options);
         await manager.InitializeAsync();
         return (new FallbackChatClient(manager), manager.Walk(BackendCapabilities.Chat, null).Slots[0]);
