@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Net;
 using System.Text;
+using System.Text.Json.Serialization;
 using BenchmarkDotNet.Attributes;
 using LocalAI.AspNetCore;
 using LocalAI.Benchmarks.Routing;
@@ -10,6 +11,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +33,7 @@ public class HttpLayerOverheadBenchmarks
     private static readonly string[] Texts = Enumerable.Range(0, 10).Select(i => $"text number {i} to embed").ToArray();
     private static readonly ChatOptions OneUpdate = new() { MaxOutputTokens = 1 };
     private static readonly ChatOptions HundredUpdates = new() { MaxOutputTokens = 100 };
+    private static readonly byte[] FloorAnswer = """{"id":"chatcmpl-floor","content":"ok"}"""u8.ToArray();
 
     private WebApplication _app = null!;
     private HttpClient _http = null!;
@@ -60,6 +63,20 @@ public class HttpLayerOverheadBenchmarks
         builder.Services.AddLocalAIServer(_ => { });
         _app = builder.Build();
         _app.MapLocalAI();
+
+        // Floors: Kestrel and HttpClient alone, reading the request and answering a fixed JSON body with and without a Content-Length.
+        _app.MapPost("/floor/sized", static async context =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null);
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = FloorAnswer.Length;
+            await context.Response.Body.WriteAsync(FloorAnswer);
+        });
+        _app.MapPost("/floor/json", static async context =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null);
+            await context.Response.WriteAsJsonAsync(new FloorReply { Id = "chatcmpl-floor", Content = "ok" }, FloorJsonContext.Default.FloorReply);
+        });
         await _app.StartAsync();
         var address = new Uri(_app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First() + "/");
 
@@ -105,6 +122,16 @@ public class HttpLayerOverheadBenchmarks
     [Benchmark]
     [BenchmarkCategory("Chat")]
     public Task<byte[]> HttpChat() => PostAsync(_chatBody, "v1/chat/completions");
+
+    /// <summary>Kestrel and HttpClient alone: the same request to an endpoint answering fixed bytes with a Content-Length.</summary>
+    [Benchmark]
+    [BenchmarkCategory("Chat")]
+    public Task<byte[]> HttpFloorSized() => PostAsync(_chatBody, "floor/sized");
+
+    /// <summary>Kestrel and HttpClient alone, answering with <c>WriteAsJsonAsync</c> (chunked, as the endpoints do).</summary>
+    [Benchmark]
+    [BenchmarkCategory("Chat")]
+    public Task<byte[]> HttpFloorJson() => PostAsync(_chatBody, "floor/json");
 
     [Benchmark]
     [BenchmarkCategory("Chat")]
@@ -203,3 +230,14 @@ public class HttpLayerOverheadBenchmarks
         throw new InvalidOperationException("The event stream ended without data: [DONE].");
     }
 }
+
+/// <summary>The fixed answer of the floor endpoint.</summary>
+public sealed class FloorReply
+{
+    public string? Id { get; set; }
+
+    public string? Content { get; set; }
+}
+
+[JsonSerializable(typeof(FloorReply))]
+internal sealed partial class FloorJsonContext : JsonSerializerContext;
