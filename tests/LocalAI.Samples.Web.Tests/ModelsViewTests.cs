@@ -65,6 +65,9 @@ public sealed class ModelsViewTests(WebConsoleFixture fixture) : IClassFixture<W
             await Expect(bar).ToBeVisibleAsync();
             await page.WaitForFunctionAsync("() => window.barValue().some(v => v > 0)");
             Assert.InRange(await bar.EvaluateAsync<double>("bar => bar.value"), 0.1, 99.9);
+
+            // The layers announced so far and their bytes are shown beside the bar.
+            await Expect(group.Locator(".pull-status")).ToContainTextAsync("layer 1 of 1 · 1.5 kB of 3.0 kB");
             await Expect(group.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToBeEnabledAsync();
             await Screenshots.SaveAsync(page, "models-pulling-1280");
 

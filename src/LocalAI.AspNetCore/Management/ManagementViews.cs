@@ -28,7 +28,9 @@ internal static class ManagementViews
         percent,
         progress.BytesCompleted,
         progress.BytesTotal,
-        progress.IsCompleted);
+        progress.IsCompleted,
+        progress.PartsCompleted,
+        progress.PartsTotal);
 
     public static ManagementError ToError(Exception exception) => new(exception.Message, exception.GetType().Name);
 }

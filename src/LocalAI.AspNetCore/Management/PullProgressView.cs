@@ -7,10 +7,14 @@ namespace LocalAI.AspNetCore;
 /// <param name="BytesCompleted">The bytes transferred so far over all parts, when known.</param>
 /// <param name="BytesTotal">The total bytes over all known parts, when known.</param>
 /// <param name="IsCompleted">Whether the pull has finished.</param>
+/// <param name="PartsCompleted">The parts (layers, files) complete, when the backend reports parts.</param>
+/// <param name="PartsTotal">The parts known so far, when the backend reports parts; Ollama announces layers one at a time, so it grows during a pull.</param>
 public sealed record PullProgressView(
     string Model,
     string Status,
     double Percent,
     long? BytesCompleted,
     long? BytesTotal,
-    bool IsCompleted);
+    bool IsCompleted,
+    int? PartsCompleted = null,
+    int? PartsTotal = null);

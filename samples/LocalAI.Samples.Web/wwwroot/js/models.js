@@ -121,7 +121,10 @@ function pullForm(backend, container) {
           const value = Math.max(progress.value, Math.round(report.percent * 10) / 10);
           progress.value = value;
           percent.textContent = `${value}%`;
-          status.textContent = report.status;
+          // Ollama names each layer only when it starts on it: the layer count and bytes say what the bar cannot.
+          const parts = report.partsTotal ? ` · layer ${Math.min(report.partsCompleted + 1, report.partsTotal)} of ${report.partsTotal}` : '';
+          const size = report.bytesTotal ? ` · ${bytes(report.bytesCompleted)} of ${bytes(report.bytesTotal)}` : '';
+          status.textContent = `${report.status}${parts}${size}`;
         }
         if (type === 'done') {
           outcome = 'done';
