@@ -105,6 +105,27 @@ public sealed class BertPreTokenizer
         EndWord(buffer, words, ref wordStart);
     }
 
+    /// <summary>Counts the Unicode scalar values of a word in the normalized text: the unit in which a word's length limit (<see cref="WordPieceSettings.MaxInputCharsPerWord"/>) is measured.</summary>
+    /// <param name="text">The normalized text <see cref="Split"/> wrote.</param>
+    /// <param name="start">The word's start.</param>
+    /// <param name="length">The word's length in UTF-16 units.</param>
+    /// <returns>The number of scalar values.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
+    public static int CountScalars(StringBuilder text, int start, int length)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var count = 0;
+        for (var i = start; i < start + length; i++)
+        {
+            if (!char.IsLowSurrogate(text[i]))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>The same steps as for any scalar, for an ASCII character, with its classes looked up.</summary>
     private void SplitAscii(char c, StringBuilder buffer, List<(int Start, int Length)> words, ref int wordStart)
     {

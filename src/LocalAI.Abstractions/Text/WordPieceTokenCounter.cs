@@ -121,7 +121,7 @@ public sealed class WordPieceTokenCounter
         var count = 0;
         foreach (var (start, length) in scratch.Words)
         {
-            if (length > _maxInputCharsPerWord && CountScalars(scratch.Normalized, start, length) > _maxInputCharsPerWord)
+            if (length > _maxInputCharsPerWord && BertPreTokenizer.CountScalars(scratch.Normalized, start, length) > _maxInputCharsPerWord)
             {
                 // A word over the limit is one unknown token.
                 count++;
@@ -196,20 +196,6 @@ public sealed class WordPieceTokenCounter
         }
 
         return (best, bestLength);
-    }
-
-    private static int CountScalars(StringBuilder text, int start, int length)
-    {
-        var count = 0;
-        for (var i = start; i < start + length; i++)
-        {
-            if (!char.IsLowSurrogate(text[i]))
-            {
-                count++;
-            }
-        }
-
-        return count;
     }
 
     /// <summary>Per-thread buffers, so that counting allocates nothing once they have grown.</summary>

@@ -153,7 +153,7 @@ internal sealed class SentenceTokenizer
                 joined.Append(' ');
             }
 
-            if (CountScalars(normalized, start, length) > _maxInputCharsPerWord)
+            if (BertPreTokenizer.CountScalars(normalized, start, length) > _maxInputCharsPerWord)
             {
                 // The reference turns a word longer than the limit into the unknown token; the unknown token spelled as a
                 // word is that token.
@@ -183,20 +183,6 @@ internal sealed class SentenceTokenizer
         }
 
         return (best, bestToken);
-    }
-
-    private static int CountScalars(StringBuilder text, int start, int length)
-    {
-        var count = 0;
-        for (var i = start; i < start + length; i++)
-        {
-            if (!char.IsLowSurrogate(text[i]))
-            {
-                count++;
-            }
-        }
-
-        return count;
     }
 
     private static int Lookup(IReadOnlyDictionary<string, int> vocabulary, string token) =>
