@@ -4,7 +4,7 @@ using LocalAI;
 
 namespace LocalAI.Samples.Status;
 
-/// <summary>Formats backend statuses as a plain-text table that fits a terminal width, followed by one line per listed model.</summary>
+/// <summary>Formats backend statuses as a plain-text table that fits a terminal width, followed by one line per installed model (the <c>models</c> command lists the catalog too).</summary>
 internal static class StatusTable
 {
     /// <summary>The width the table fits in.</summary>
@@ -20,7 +20,7 @@ internal static class StatusTable
             s.Version ?? "-",
             s.ProbeLatency.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) + " ms",
             manager.GetCircuitState(s.BackendId).ToString(),
-            s.Models.Count == 0 ? "-" : string.Join(", ", s.Models.Select(m => m.Id)),
+            Installed(s).Any() ? string.Join(", ", Installed(s).Select(m => m.Id)) : "-",
             s.Reason ?? string.Empty,
         }).ToList();
 
@@ -45,7 +45,7 @@ internal static class StatusTable
 
         foreach (var status in statuses)
         {
-            foreach (var model in status.Models)
+            foreach (var model in Installed(status))
             {
                 sb.AppendLine(Fit($"  {status.BackendId}: {Describe(model)}", width));
             }
@@ -53,6 +53,8 @@ internal static class StatusTable
 
         return sb.ToString();
     }
+
+    private static IEnumerable<LocalModelInfo> Installed(BackendStatus status) => status.Models.Where(m => m.IsInstalled);
 
     private static string Describe(LocalModelInfo model)
     {

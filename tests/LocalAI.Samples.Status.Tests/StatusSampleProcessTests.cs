@@ -24,6 +24,16 @@ public sealed class StatusSampleProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_status_table_names_installed_models_only()
+    {
+        var (code, output) = await RunAsync();
+
+        Assert.Equal(0, code);
+        Assert.Contains("ollama: llama3.2:latest", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("qwen2.5:0.5b", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pull_installs_the_model_and_rm_deletes_it_then_says_it_is_not_found()
     {
         var (pulled, pullOutput) = await RunAsync("pull", "ollama", "tinyllama:1.1b");
