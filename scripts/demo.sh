@@ -20,7 +20,11 @@ second=${DEMO_SECOND_QUESTION:-How do I stop search results from mixing vectors 
 shift || true
 work=$root/artifacts/demo
 rm -rf "$work" && mkdir -p "$work/corpus"
-( cd "$root" && git ls-files '*README.md' | while read -r f; do mkdir -p "$work/corpus/$(dirname "$f")"; cp "$f" "$work/corpus/$f"; done )
+# The READMEs without their ```text blocks: those hold sample output (this demo's among them), not documentation.
+( cd "$root" && git ls-files '*README.md' | while read -r f; do
+    mkdir -p "$work/corpus/$(dirname "$f")"
+    awk '/^```text/ { skip = 1; next } skip && /^```/ { skip = 0; next } !skip' "$f" > "$work/corpus/$f"
+  done )
 
 dotnet build "$root/samples/LocalAI.Samples.Rag" -c Release --nologo -v quiet
 dotnet build "$root/samples/LocalAI.Samples.Status" -c Release --nologo -v quiet
