@@ -32,12 +32,7 @@ public sealed class BertTokenCounter : ITokenCounter
     /// <exception cref="FileNotFoundException">The vocabulary file does not exist.</exception>
     public static BertTokenCounter FromVocabulary(string vocabularyPath, bool lowerCase = true)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(vocabularyPath);
-        if (!File.Exists(vocabularyPath))
-        {
-            throw new FileNotFoundException($"BERT vocabulary '{vocabularyPath}' does not exist; point LocalAI:Rag:TokenizerVocabularyPath at the model's vocab.txt.", vocabularyPath);
-        }
-
+        BertVocabulary.ThrowIfMissing(vocabularyPath);
         var settings = lowerCase
             ? WordPieceSettings.BertUncased
             : WordPieceSettings.BertUncased with { Normalizer = BertNormalizerSettings.Uncased with { StripAccents = false, Lowercase = false } };

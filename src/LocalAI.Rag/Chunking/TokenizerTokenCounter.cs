@@ -23,12 +23,7 @@ public sealed class TokenizerTokenCounter : ITokenCounter
     /// <exception cref="FileNotFoundException">The vocabulary file does not exist.</exception>
     public static TokenizerTokenCounter FromBertVocabulary(string vocabularyPath, bool lowerCase = true)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(vocabularyPath);
-        if (!File.Exists(vocabularyPath))
-        {
-            throw new FileNotFoundException($"BERT vocabulary '{vocabularyPath}' does not exist; point LocalAI:Rag:TokenizerVocabularyPath at the model's vocab.txt.", vocabularyPath);
-        }
-
+        BertVocabulary.ThrowIfMissing(vocabularyPath);
         return new(BertTokenizer.Create(vocabularyPath, new BertOptions { LowerCaseBeforeTokenization = lowerCase }));
     }
 
