@@ -37,6 +37,25 @@ public sealed class ErrorsAndCancellationTests
         Assert.Contains("connection refused", reasons["second"], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("float")]
+    [InlineData("base64")]
+    public async Task AVectorWithNaN_Is502_BeforeAnyOfTheAnswerIsWritten(string format)
+    {
+        var embeddings = new FakeEmbeddingGenerator("broken-encoder", 4) { Vectors = t => t == "bad" ? [0.5f, float.NaN, 0.5f, 0.5f] : [0.5f, 0.5f, 0.5f, 0.5f] };
+        var backend = new FakeBackend("onnx", BackendCapabilities.Embeddings) { Embeddings = embeddings };
+        await using var server = await LocalAIServer.StartAsync(b => b.AddBackend("onnx", _ => backend));
+        using var http = server.Http();
+
+        using var response = await http.PostAsync("v1/embeddings", Json($$"""{"input":["good","bad"],"encoding_format":"{{format}}"}"""));
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("invalid_embedding", (string?)error["code"]);
+        Assert.Contains("input 1", (string?)error["message"], StringComparison.Ordinal);
+        Assert.Contains("broken-encoder", (string?)error["message"], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task NoBackendAvailable_ThroughOpenAIClient_IsClientResultException503()
     {

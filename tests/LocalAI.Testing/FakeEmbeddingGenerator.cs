@@ -11,6 +11,9 @@ public sealed class FakeEmbeddingGenerator(string model, int dimensions, int? re
 
     public int Calls { get; private set; }
 
+    /// <summary>Gets or sets the vector of a text; unset, a text's vector is one-hot at its length modulo the dimensions.</summary>
+    public Func<string, float[]>? Vectors { get; set; }
+
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         Calls++;
@@ -22,6 +25,11 @@ public sealed class FakeEmbeddingGenerator(string model, int dimensions, int? re
         var length = returnedDimensions ?? dimensions;
         var result = new GeneratedEmbeddings<Embedding<float>>(values.Select(v =>
         {
+            if (Vectors is { } vectors)
+            {
+                return new Embedding<float>(vectors(v)) { ModelId = model };
+            }
+
             var vector = new float[length];
             vector[v.Length % length] = 1f;
             return new Embedding<float>(vector) { ModelId = model };

@@ -121,11 +121,22 @@ internal sealed class RequestRunner
         await JsonSerializer.DeserializeAsync(context.Request.Body, typeInfo, cancellationToken).ConfigureAwait(false)
             ?? throw new HttpError(StatusCodes.Status400BadRequest, "The request body must be a JSON object.", code: "invalid_json");
 
-    /// <summary>Writes <paramref name="value"/> as the JSON answer.</summary>
-    public static Task WriteJsonAsync<T>(HttpContext context, T value, JsonTypeInfo<T> typeInfo, int status = StatusCodes.Status200OK)
+    /// <summary>Writes <paramref name="value"/> as the JSON answer, with its length: serialized into a pooled buffer first (of <paramref name="expectedBytes"/>, grown if need be), then sent in one write.</summary>
+    /// <remarks>Against serializing into the response as it goes, the answer is not chunked and goes out in one flush, where a large one (an embeddings
+    /// answer is 50 KB) went out in a flush per 16 KB; and a failure while serializing is still an error status, not a cut-off body.</remarks>
+    public static async Task WriteJsonAsync<T>(HttpContext context, T value, JsonTypeInfo<T> typeInfo, int status = StatusCodes.Status200OK, int expectedBytes = 4096)
     {
-        context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(value, typeInfo, "application/json", context.RequestAborted);
+        using var buffer = new PooledBufferWriter(expectedBytes);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = typeInfo.Options.Encoder }))
+        {
+            JsonSerializer.Serialize(writer, value, typeInfo);
+        }
+
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        response.ContentLength = buffer.WrittenMemory.Length;
+        await response.BodyWriter.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>Writes an OpenAI-shaped error with its status.</summary>

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
@@ -48,8 +50,17 @@ internal static class EmbeddingsEndpoint
         }
 
         var data = new List<EmbeddingItem>(embeddings.Count);
+        var components = 0L;
         for (var i = 0; i < embeddings.Count; i++)
         {
+            components += embeddings[i].Vector.Length;
+            if (!AllFinite(embeddings[i].Vector.Span))
+            {
+                throw new HttpError(StatusCodes.Status502BadGateway,
+                    $"The embedding model '{identity.Model}' returned a vector with NaN or infinity for input {i}; JSON cannot carry it and no similarity can use it.",
+                    code: "invalid_embedding");
+            }
+
             data.Add(new EmbeddingItem { Index = i, Embedding = new EmbeddingVector(embeddings[i].Vector, base64) });
         }
 
@@ -61,7 +72,35 @@ internal static class EmbeddingsEndpoint
             Usage = new UsageResponse { PromptTokens = tokens, TotalTokens = embeddings.Usage?.TotalTokenCount ?? tokens },
             Backend = backend,
         };
-        await RequestRunner.WriteJsonAsync(context, body, OpenAIJsonContext.Default.EmbeddingResponse).ConfigureAwait(false);
+
+        // Room for the vectors' text (about 13 bytes a float, 5.4 as base64) and the rest, so the buffer is not grown and copied on the way.
+        var expected = (int)Math.Min(int.MaxValue / 2, 1024 + (components * (base64 ? 6 : 14)));
+        await RequestRunner.WriteJsonAsync(context, body, OpenAIJsonContext.Default.EmbeddingResponse, expectedBytes: expected).ConfigureAwait(false);
+    }
+
+    // Checked before anything is written, so a broken vector is an error status rather than a cut-off answer.
+    private static bool AllFinite(ReadOnlySpan<float> vector)
+    {
+        var bits = MemoryMarshal.Cast<float, uint>(vector);
+        var exponent = new Vector<uint>(0x7F80_0000u);
+        var i = 0;
+        for (; i <= bits.Length - Vector<uint>.Count; i += Vector<uint>.Count)
+        {
+            if (Vector.EqualsAny(new Vector<uint>(bits[i..]) & exponent, exponent))
+            {
+                return false;
+            }
+        }
+
+        for (; i < bits.Length; i++)
+        {
+            if ((bits[i] & 0x7F80_0000u) == 0x7F80_0000u)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static List<string> Inputs(JsonElement? input, int max)

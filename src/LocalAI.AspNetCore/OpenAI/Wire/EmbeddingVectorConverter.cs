@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -32,12 +33,16 @@ internal sealed class EmbeddingVectorConverter : JsonConverter<EmbeddingVector>
             return;
         }
 
-        writer.WriteStartArray();
-        foreach (var v in span)
+        // The whole array as one raw value: formatting the numbers is most of an answer's cost, and per-number writer calls add to it.
+        var buffer = ArrayPool<byte>.Shared.Rent(JsonFloatText.MaxArrayLength(span.Length));
+        try
         {
-            writer.WriteNumberValue(v);
+            var length = JsonFloatText.WriteArray(span, buffer);
+            writer.WriteRawValue(buffer.AsSpan(0, length), skipInputValidation: true);
         }
-
-        writer.WriteEndArray();
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
