@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LocalAI.AspNetCore.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LocalAI.AspNetCore.Tests;
 
@@ -64,6 +65,43 @@ public sealed class CouncilEndpointsTests(CouncilServerFixture fixture)
             var tokens = string.Concat(events.Where(e => (string?)e["type"] == "synthesis_token").Select(e => (string?)e["text"]));
             Assert.Equal((string?)session["synthesis"]!["text"], tokens);
         }
+    }
+
+    [Fact]
+    public async Task ACouncilRegisteredWithAddCouncil_ServesRequestsThatNameNoAgents_PostAndStream()
+    {
+        await using var server = await LocalAIServer.StartAsync(b => CouncilServerFixture.AddTinyGguf(b).AddCouncil(o =>
+        {
+            o.Agents.Add(new() { Backend = "gguf", SystemPrompt = "You answer briefly.", MaxOutputTokens = 8 });
+            o.Agents.Add(new() { Backend = "gguf", SystemPrompt = "You answer with care.", MaxOutputTokens = 8 });
+            o.Chairman = new() { Backend = "gguf", MaxOutputTokens = 8 };
+            o.ShuffleSeed = 7;
+        }));
+        using var http = server.Http();
+        var question = new JsonObject { ["question"] = "Name one primary colour." };
+
+        using var post = await http.PostAsJsonAsync("api/council", question);
+        var postedText = await post.Content.ReadAsStringAsync();
+        Assert.True(post.StatusCode == HttpStatusCode.OK, postedText);
+        var posted = JsonNode.Parse(postedText)!.AsObject();
+        Assert.Equal(2, posted["opinions"]!.AsArray().Count);
+        Assert.Equal(2, posted["reviews"]!.AsArray().Count);
+        Assert.False(string.IsNullOrEmpty((string?)posted["synthesis"]!["text"]));
+        Assert.True((long)posted["token_usage"]!["total_tokens"]! > 0);
+
+        using var streamed = await http.PostAsJsonAsync("api/council/stream", question);
+        Assert.Equal(HttpStatusCode.OK, streamed.StatusCode);
+        var events = (await ServerSentEvents.ReadAllAsync(streamed)).Select(e => JsonNode.Parse(e.Data)!.AsObject()).ToList();
+        AssertInOrder(events);
+        var session = events[^1]["session"]!.AsObject();
+        Assert.Equal("Name one primary colour.", (string?)session["question"]);
+        Assert.Equal(2, session["opinions"]!.AsArray().Count);
+
+        // What only a request's own agents take is refused for the registered council, naming the field.
+        using var tuned = await http.PostAsJsonAsync("api/council", new JsonObject { ["question"] = "Why?", ["temperature"] = 0.5 });
+        var error = JsonNode.Parse(await tuned.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal(HttpStatusCode.BadRequest, tuned.StatusCode);
+        Assert.Equal("temperature", (string?)error["param"]);
     }
 
     public static TheoryData<string, string> BadRequests => new()

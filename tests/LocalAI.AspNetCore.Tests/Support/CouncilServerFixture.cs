@@ -12,17 +12,19 @@ public sealed class CouncilServerFixture : IAsyncLifetime
 {
     public LocalAIServer Server { get; private set; } = null!;
 
-    public async Task InitializeAsync() =>
-        Server = await LocalAIServer.StartAsync(b => b.AddGguf(o =>
-        {
-            o.ModelPath = TinyModels.Chat();
-            o.Threads = 1;
-            o.ContextSize = 1024;
-            o.BatchSize = 1024;
-            o.MaxParallelRequests = 2;
-            o.DefaultMaxOutputTokens = 16;
-            o.EnablePrefixCache = false;
-        }));
+    /// <summary>Adds the <c>gguf</c> backend this fixture's server has.</summary>
+    public static ILocalAIBuilder AddTinyGguf(ILocalAIBuilder builder) => builder.AddGguf(o =>
+    {
+        o.ModelPath = TinyModels.Chat();
+        o.Threads = 1;
+        o.ContextSize = 1024;
+        o.BatchSize = 1024;
+        o.MaxParallelRequests = 2;
+        o.DefaultMaxOutputTokens = 16;
+        o.EnablePrefixCache = false;
+    });
+
+    public async Task InitializeAsync() => Server = await LocalAIServer.StartAsync(b => AddTinyGguf(b));
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
