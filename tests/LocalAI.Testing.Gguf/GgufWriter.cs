@@ -155,6 +155,21 @@ public sealed class GgufWriter
         return this;
     }
 
+    /// <summary>Adds a linear layer: <c>&lt;prefix&gt;.weight</c> of random values in [-0.2, 0.2], then <c>&lt;prefix&gt;.bias</c> in [-0.05, 0.05], both F32.</summary>
+    /// <param name="prefix">The layer's name, for example <c>blk.0.attn_q</c>.</param>
+    /// <param name="inputs">The input width.</param>
+    /// <param name="outputs">The output width.</param>
+    /// <param name="random">The source of the values.</param>
+    /// <returns>This writer.</returns>
+    public GgufWriter AddLinear(string prefix, long inputs, long outputs, Random random) =>
+        AddTensor($"{prefix}.weight", [inputs, outputs], random, 0.2f).AddTensor($"{prefix}.bias", [outputs], random, 0.05f);
+
+    /// <summary>Adds a layer norm that changes nothing: <c>&lt;prefix&gt;.weight</c> of ones and <c>&lt;prefix&gt;.bias</c> of zeros.</summary>
+    /// <param name="prefix">The norm's name, for example <c>blk.0.attn_output_norm</c>.</param>
+    /// <param name="width">The number of elements of each.</param>
+    /// <returns>This writer.</returns>
+    public GgufWriter AddLayerNorm(string prefix, long width) => AddConstant($"{prefix}.weight", width, 1f).AddConstant($"{prefix}.bias", width, 0f);
+
     /// <summary>Writes the file, through a temporary file moved into place; data is aligned to <c>general.alignment</c> when it is a power of two, else to 32 bytes.</summary>
     /// <param name="path">The file to write.</param>
     public void Write(string path)

@@ -10,7 +10,19 @@ public static class TinyModels
         "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}" +
         "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
+    /// <summary>The side, in pixels, of the square image <see cref="VisionProjector"/> takes; llama.cpp resizes every image to it.</summary>
+    public const int VisionImageSize = 32;
+
+    /// <summary>The side, in pixels, of one patch of <see cref="VisionProjector"/>: one image token each.</summary>
+    public const int VisionPatchSize = 8;
+
+    /// <summary>The number of tokens one image becomes through <see cref="VisionProjector"/>, whatever its size: (32 / 8)² patches.</summary>
+    public const int VisionImageTokens = VisionImageSize / VisionPatchSize * (VisionImageSize / VisionPatchSize);
+
     private const string Revision = "r1";
+
+    /// <summary>The embedding width of <see cref="Chat"/>, which the projector's output must match.</summary>
+    private const int ChatWidth = 64;
     private static readonly Lock Gate = new();
 
     /// <summary>Gets the folder of the vocabulary files copied beside the test assembly.</summary>
@@ -39,7 +51,7 @@ public static class TinyModels
     /// <returns>The model's path.</returns>
     public static string Chat(int seed = 1234) => Cached($"tiny-llama-{seed}-{Revision}.gguf", path =>
     {
-        const int embd = 64, ff = 128, heads = 4, kvHeads = 2, layers = 2, headDim = embd / heads;
+        const int embd = ChatWidth, ff = 128, heads = 4, kvHeads = 2, layers = 2, headDim = embd / heads;
         var vocab = GgufFile.Read(VocabPath("llama-spm"));
         var n = vocab.VocabularySize!.Value;
         var random = new Random(seed);
@@ -76,6 +88,52 @@ public static class TinyModels
         w.Write(path);
     });
 
+    /// <summary>A LLaVA-style multimodal projector (<c>mmproj</c>) for <see cref="Chat"/>: a 32-wide, 2-block CLIP vision encoder on 32-pixel images in 8-pixel patches, and a two-layer MLP projector to the chat model's 64-wide embeddings, for llama-server's <c>--mmproj</c>.</summary>
+    /// <remarks>As in LLaVA, the encoder's output is taken before its last block, so one block runs. Every image becomes <see cref="VisionImageTokens"/> tokens.</remarks>
+    /// <param name="seed">The seed of the weights.</param>
+    /// <returns>The projector's path.</returns>
+    public static string VisionProjector(int seed = 4321) => Cached($"tiny-mmproj-{seed}-{Revision}.gguf", path =>
+    {
+        const int embd = 32, ff = 48, heads = 4, layers = 2, hidden = 64, positions = VisionImageTokens;
+        var random = new Random(seed);
+        var w = new GgufWriter()
+            .SetString("general.architecture", "clip")
+            .SetString("general.name", "tiny-mmproj")
+            .SetUInt32("general.file_type", 1)
+            .SetBool("clip.has_vision_encoder", true)
+            .SetString("clip.projector_type", "mlp")
+            .SetBool("clip.use_gelu", true)
+            .SetUInt32("clip.vision.image_size", VisionImageSize)
+            .SetUInt32("clip.vision.patch_size", VisionPatchSize)
+            .SetUInt32("clip.vision.embedding_length", embd)
+            .SetUInt32("clip.vision.feed_forward_length", ff)
+            .SetUInt32("clip.vision.block_count", layers)
+            .SetUInt32("clip.vision.attention.head_count", heads)
+            .SetUInt32("clip.vision.projection_dim", ChatWidth)
+            .SetFloat32("clip.vision.attention.layer_norm_epsilon", 1e-5f)
+            .Set("clip.vision.image_mean", new GgufMetadataValue(GgufValueType.Array, new[] { 0.5f, 0.5f, 0.5f }, GgufValueType.Float32))
+            .Set("clip.vision.image_std", new GgufMetadataValue(GgufValueType.Array, new[] { 0.5f, 0.5f, 0.5f }, GgufValueType.Float32))
+            .AddTensor("v.patch_embd.weight", [VisionPatchSize, VisionPatchSize, 3, embd], random, 0.1f, f16: true)
+            .AddTensor("v.patch_embd.bias", [embd], random, 0.05f)
+            .AddTensor("v.position_embd.weight", [embd, positions], random, 0.1f);
+        for (var i = 0; i < layers; i++)
+        {
+            w.AddLayerNorm($"v.blk.{i}.ln1", embd);
+            foreach (var part in new[] { "attn_q", "attn_k", "attn_v", "attn_out" })
+            {
+                w.AddLinear($"v.blk.{i}.{part}", embd, embd, random);
+            }
+
+            w.AddLayerNorm($"v.blk.{i}.ln2", embd)
+                .AddLinear($"v.blk.{i}.ffn_up", embd, ff, random)
+                .AddLinear($"v.blk.{i}.ffn_down", ff, embd, random);
+        }
+
+        w.AddLinear("mm.0", embd, hidden, random)
+            .AddLinear("mm.2", hidden, ChatWidth, random)
+            .Write(path);
+    });
+
     /// <summary>A BERT-architecture embedding model (32 wide, 2 layers, mean pooling) on the bert-bge WordPiece vocabulary.</summary>
     /// <param name="seed">The seed of the weights.</param>
     /// <returns>The model's path.</returns>
@@ -100,24 +158,18 @@ public static class TinyModels
             .AddTensor("token_embd.weight", [embd, n], random, 1f, f16: true)
             .AddTensor("token_types.weight", [embd, 2], random, 0.1f)
             .AddTensor("position_embd.weight", [embd, context], random, 0.1f)
-            .AddConstant("token_embd_norm.weight", embd, 1f)
-            .AddConstant("token_embd_norm.bias", embd, 0f);
+            .AddLayerNorm("token_embd_norm", embd);
         for (var i = 0; i < layers; i++)
         {
             foreach (var part in new[] { "attn_q", "attn_k", "attn_v", "attn_output" })
             {
-                w.AddTensor($"blk.{i}.{part}.weight", [embd, embd], random, 0.2f)
-                    .AddTensor($"blk.{i}.{part}.bias", [embd], random, 0.05f);
+                w.AddLinear($"blk.{i}.{part}", embd, embd, random);
             }
 
-            w.AddConstant($"blk.{i}.attn_output_norm.weight", embd, 1f)
-                .AddConstant($"blk.{i}.attn_output_norm.bias", embd, 0f)
-                .AddTensor($"blk.{i}.ffn_up.weight", [embd, ff], random, 0.2f)
-                .AddTensor($"blk.{i}.ffn_up.bias", [ff], random, 0.05f)
-                .AddTensor($"blk.{i}.ffn_down.weight", [ff, embd], random, 0.2f)
-                .AddTensor($"blk.{i}.ffn_down.bias", [embd], random, 0.05f)
-                .AddConstant($"blk.{i}.layer_output_norm.weight", embd, 1f)
-                .AddConstant($"blk.{i}.layer_output_norm.bias", embd, 0f);
+            w.AddLayerNorm($"blk.{i}.attn_output_norm", embd)
+                .AddLinear($"blk.{i}.ffn_up", embd, ff, random)
+                .AddLinear($"blk.{i}.ffn_down", ff, embd, random)
+                .AddLayerNorm($"blk.{i}.layer_output_norm", embd);
         }
 
         w.Write(path);

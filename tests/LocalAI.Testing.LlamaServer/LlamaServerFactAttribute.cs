@@ -1,4 +1,4 @@
-namespace LocalAI.OpenAI.Tests.Fixtures;
+namespace LocalAI.Testing.LlamaServer;
 
 /// <summary>A test against a real llama-server; skipped, with the reason, only when the binary has not been built on this machine.</summary>
 [AttributeUsage(AttributeTargets.Method)]
