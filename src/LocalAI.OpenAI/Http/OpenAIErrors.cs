@@ -36,6 +36,7 @@ internal sealed class OpenAIErrors(string backendId, string configurationKey)
         LocalAIException { InnerException: { } inner } => IsEndpointFault(inner, firstTokenTimeout),
         LocalAIException => true,
         ClientResultException { Status: 0, InnerException: { } inner } => IsEndpointFault(inner, firstTokenTimeout),
+        ClientResultException result when RefusesMedia(result) => false,
         ClientResultException { Status: var status } => status is 408 or 429 or >= 500,
         HttpRequestException { StatusCode: { } status } => (int)status >= 500,
         HttpRequestException or IOException or SocketException or JsonException or FormatException => true,
@@ -154,6 +155,11 @@ internal sealed class OpenAIErrors(string backendId, string configurationKey)
         return (body.Length <= MaxBodyInMessage ? body : body[..MaxBodyInMessage] + "…", null);
     }
 
+    /// <summary>Returns whether the server refused an image (or audio, or video) part because its model takes none: llama-server without <c>--mmproj</c> answers 500 "image input is not supported".</summary>
+    internal static bool RefusesMedia(ClientResultException exception) => exception.Status >= 400 && RefusesMedia(ServerMessage(exception).Message);
+
+    private static bool RefusesMedia(string serverMessage) => serverMessage.Contains("input is not supported", StringComparison.OrdinalIgnoreCase);
+
     private static string FirstLine(string text)
     {
         var end = text.IndexOf('\n', StringComparison.Ordinal);
@@ -176,6 +182,13 @@ internal sealed class OpenAIErrors(string backendId, string configurationKey)
         var status = exception.Status;
         var (message, code) = ServerMessage(exception);
         var said = $"HTTP {status}: {message}";
+        if (RefusesMedia(message))
+        {
+            return new BackendProtocolException(
+                $"The OpenAI-compatible server at {endpoint} does not take images in chat messages ({said}). Start llama-server with --mmproj <projector.gguf> beside its model, name a vision model, or send text only.", exception)
+            { BackendId = BackendId, ErrorCode = code ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        }
+
         switch (status)
         {
             case 401 or 403:
