@@ -172,6 +172,41 @@ public sealed class FallbackChatClientTests
     }
 
     [Fact]
+    public async Task AnImage_GoesOnlyToVisionBackends_TextStillGoesFirstInOrder()
+    {
+        var text = new FakeBackend("text") { Chat = { Reply = "from text" } };
+        var vision = new FakeBackend("vision", BackendCapabilities.Chat | BackendCapabilities.Streaming | BackendCapabilities.Vision) { Chat = { Reply = "from vision" } };
+        var (_, router) = Router.Create(Router.NewClock(), text, vision);
+        var image = new ChatMessage(ChatRole.User, [new TextContent("what is this?"), new DataContent(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, "image/png")]);
+        var linked = new ChatMessage(ChatRole.User, [new UriContent(new Uri("https://example.com/cat.jpg"), "image/jpeg")]);
+
+        var answer = await router.GetResponseAsync([image]);
+        var streamed = await router.GetStreamingResponseAsync([linked]).ToListAsync();
+        var plain = await router.GetResponseAsync("hi");
+
+        Assert.Equal("from vision", answer.Text);
+        Assert.NotEmpty(streamed);
+        Assert.All(streamed, u => Assert.Equal("vision", u.AdditionalProperties?[LocalAITelemetry.BackendTag]));
+        Assert.Equal("from text", plain.Text);
+        Assert.Equal(1, text.Chat.Calls);
+    }
+
+    [Fact]
+    public async Task AnImage_WithNoVisionBackendLeft_FailsNamingWhy_InsteadOfAnsweringFromTheTextAlone()
+    {
+        var vision = new FakeBackend("vision", BackendCapabilities.Chat | BackendCapabilities.Vision) { Chat = { Failure = new BackendProtocolException("image input is not supported") } };
+        var text = new FakeBackend("text") { Chat = { Reply = "from text" } };
+        var (_, router) = Router.Create(Router.NewClock(), new LocalAIOptions { MaxWaitForRecovery = TimeSpan.Zero }, vision, text);
+        var image = new ChatMessage(ChatRole.User, [new TextContent("what is this?"), new DataContent(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, "image/png")]);
+
+        var thrown = await Assert.ThrowsAsync<NoBackendAvailableException>(() => router.GetResponseAsync([image]));
+
+        Assert.Equal(0, text.Chat.Calls);
+        Assert.Contains("image input is not supported", thrown.Message, StringComparison.Ordinal);
+        Assert.Contains("does not take images", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Circuit_OpensAfterConfiguredFailures_SkipsBackend_ThenClosesAfterBreak()
     {
         var clock = Router.NewClock();

@@ -89,7 +89,12 @@ internal sealed class BackendSlot
     {
         if (!Serves(capability))
         {
-            return capability == BackendCapabilities.Chat ? "does not serve chat" : $"does not serve {capability.ToString().ToLowerInvariant()}";
+            return capability switch
+            {
+                BackendCapabilities.Chat => "does not serve chat",
+                BackendCapabilities.Chat | BackendCapabilities.Vision when Serves(BackendCapabilities.Chat) => "does not take images (no Vision capability)",
+                _ => $"does not serve {capability.ToString().ToLowerInvariant()}",
+            };
         }
 
         if (IsCoolingDown(now))

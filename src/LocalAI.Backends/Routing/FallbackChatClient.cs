@@ -10,6 +10,9 @@ namespace LocalAI;
 /// cancellation) is passed on at once. After the first streamed update the router never switches backends; the caller gets the error.</para>
 /// <para>The backend that served a response is named in <c>AdditionalProperties["localai.backend"]</c> of the response and of every
 /// streamed update, in logs, and in the <c>localai.backend</c> attribute of the <c>LocalAI</c> activity and metrics.</para>
+/// <para>A request whose messages hold an image (<see cref="DataContent"/> or <see cref="UriContent"/> of an <c>image/*</c> type) goes only to
+/// backends with <see cref="BackendCapabilities.Vision"/>; with none left it fails with <see cref="NoBackendAvailableException"/>, never
+/// falling back to a backend that would answer from the text alone.</para>
 /// </remarks>
 public sealed class FallbackChatClient : IChatClient
 {
@@ -30,7 +33,7 @@ public sealed class FallbackChatClient : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var checkedMessages = ChatRequestValidation.Validate(messages, options);
-        return _manager.Walk(BackendCapabilities.Chat, options?.ModelId).RouteAsync(
+        return _manager.Walk(Needs(checkedMessages), options?.ModelId).RouteAsync(
             LocalAITelemetry.ChatOperation,
             (messages: checkedMessages, options),
             static (slot, request, fallback, ct) => slot.GetResponseAsync(request.messages, request.options, fallback, ct),
@@ -42,7 +45,7 @@ public sealed class FallbackChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var checkedMessages = ChatRequestValidation.Validate(messages, options);
-        var stream = await _manager.Walk(BackendCapabilities.Chat, options?.ModelId).RouteAsync(
+        var stream = await _manager.Walk(Needs(checkedMessages), options?.ModelId).RouteAsync(
             LocalAITelemetry.ChatOperation,
             (messages: checkedMessages, options),
             static (slot, request, fallback, ct) => slot.OpenStreamAsync(request.messages, request.options, fallback, ct),
@@ -89,5 +92,22 @@ public sealed class FallbackChatClient : IChatClient
     public void Dispose()
     {
         // The backends are owned by the container (or whoever created the manager), not by the router.
+    }
+
+    /// <summary>Returns what a request needs of a backend: chat, and vision when a message holds an image, so that no backend without it drops the image and answers from the text alone.</summary>
+    private static BackendCapabilities Needs(IReadOnlyList<ChatMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            foreach (var content in message.Contents)
+            {
+                if ((content is DataContent data && data.HasTopLevelMediaType("image")) || (content is UriContent uri && uri.HasTopLevelMediaType("image")))
+                {
+                    return BackendCapabilities.Chat | BackendCapabilities.Vision;
+                }
+            }
+        }
+
+        return BackendCapabilities.Chat;
     }
 }
