@@ -69,25 +69,13 @@ public class HttpLayerOverheadBenchmarks
         _app.MapLocalAI();
 
         // Floors: Kestrel and HttpClient alone, reading the request and answering a fixed JSON body with and without a Content-Length.
-        _app.MapPost("/floor/sized", static async context =>
-        {
-            await context.Request.Body.CopyToAsync(Stream.Null);
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength = FloorAnswer.Length;
-            await context.Response.Body.WriteAsync(FloorAnswer);
-        });
+        _app.MapPost("/floor/sized", static context => AnswerFixedAsync(context, FloorAnswer));
         _app.MapPost("/floor/json", static async context =>
         {
             await context.Request.Body.CopyToAsync(Stream.Null);
             await context.Response.WriteAsJsonAsync(new FloorReply { Id = "chatcmpl-floor", Content = "ok" }, FloorJsonContext.Default.FloorReply);
         });
-        _app.MapPost("/floor/embeddings", async context =>
-        {
-            await context.Request.Body.CopyToAsync(Stream.Null);
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength = _floorEmbeddingAnswer.Length;
-            await context.Response.Body.WriteAsync(_floorEmbeddingAnswer);
-        });
+        _app.MapPost("/floor/embeddings", context => AnswerFixedAsync(context, _floorEmbeddingAnswer));
         await _app.StartAsync();
         var address = new Uri(_app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First() + "/");
 
@@ -215,6 +203,15 @@ public class HttpLayerOverheadBenchmarks
     });
 
     private Task<int> InProcessStreamAsync(ChatOptions options) => CountAsync(_router.GetStreamingResponseAsync(Messages, options));
+
+    // A floor endpoint: reads the request, answers fixed JSON bytes with a Content-Length.
+    private static async Task AnswerFixedAsync(HttpContext context, byte[] answer)
+    {
+        await context.Request.Body.CopyToAsync(Stream.Null);
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = answer.Length;
+        await context.Response.Body.WriteAsync(answer);
+    }
 
     private static void Expect(int actual, int expected, string what)
     {
